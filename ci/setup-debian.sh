@@ -1,0 +1,40 @@
+#!/bin/sh
+# Installs everything wsspec needs to build and test, from Debian 12 packages.
+# Idempotent: packages already present are skipped, and apt is not touched at all
+# when nothing is missing, so calling it before every build costs a few ms.
+set -eu
+
+# Each package and why it is here (README.md, "Dependencies", says the same to users).
+PACKAGES="
+build-essential
+cmake
+ninja-build
+pkg-config
+clang
+libclang-rt-14-dev
+libssl-dev
+zlib1g-dev
+libasio-dev
+nlohmann-json3-dev
+libcli11-dev
+libgtest-dev
+libgmock-dev
+libbenchmark-dev
+libsimdjson-dev
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -n "$missing" ]; then
+  echo "setup: installing$missing" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
