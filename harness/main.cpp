@@ -1,17 +1,23 @@
-// wsspec: the command-line entry point. The subcommands of ../shared/DESIGN.md arrive with
-// the runner; today the program only reports its version.
+// wsspec: the command-line entry point (contract: DESIGN.md, "The wsspec command").
+#include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstring>
 
-namespace {
-constexpr const char* k_version = "0.1.0";
-}
+#include "version.hpp"
 
 int main(int argc, char** argv) {
-  if (argc == 2 && (std::strcmp(argv[1], "--version") == 0)) {
-    std::printf("%s\n", k_version);
-    return 0;
+  CLI::App app{"wsspec: WebSocket (RFC 6455 / RFC 7692) conformance tests and fuzzing"};
+  app.set_version_flag("--version", wsspec::version);
+  app.require_subcommand(1);
+  // Exit code 2 for bad usage, as the contract says, instead of CLI11's default.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
   }
-  std::fprintf(stderr, "usage: wsspec --version\n(the runner's subcommands are not built yet)\n");
-  return 2;
+  return 0;
 }
