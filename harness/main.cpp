@@ -2,12 +2,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/run_command.hpp"
+#include "cli/serve_command.hpp"
 #include "version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"wsspec: WebSocket (RFC 6455 / RFC 7692) conformance tests and fuzzing"};
   app.set_version_flag("--version", wsspec::version);
   app.require_subcommand(1);
+  const wsspec::cli::run_command run{app};
+  const wsspec::cli::list_command list{app};
+  const wsspec::cli::serve_command serve{app};
   // Exit code 2 for bad usage, as the contract says, instead of CLI11's default.
   try {
     app.parse(argc, argv);
@@ -19,5 +24,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   }
+  if (run.selected()) return run.run();
+  if (list.selected()) return list.run();
+  if (serve.selected()) return serve.run();
   return 0;
 }

@@ -10,10 +10,10 @@
 namespace wsspec {
 
 struct ws_url {
-  bool secure = false;      // wss://
-  std::string host;         // without brackets for IPv6
-  std::uint16_t port = 0;   // 80 / 443 when the URL has none
-  std::string resource;     // path and query, at least "/"
+  bool secure = false;     // wss://
+  std::string host;        // without brackets for IPv6
+  std::uint16_t port = 0;  // 80 / 443 when the URL has none
+  std::string resource;    // path and query, at least "/"
   bool ipv6_literal = false;
 
   // Value of the Host header: host, bracketed if IPv6, with the port unless it is the default.

@@ -1,0 +1,125 @@
+// The in-memory form of a test case (cases/schema.json is the file format). A case is data:
+// steps to run against the target and the events a conforming peer produces, each with the
+// verdict grade it earns. The interpreter (run/interpreter.hpp) is the only code that runs it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "wsspec/reports/case_result.hpp"
+
+namespace wsspec {
+
+// Bytes to send or expect, generated rather than spelled out (a 16 MiB payload is one line).
+struct payload_spec {
+  enum class kind : std::uint8_t { bytes, repeat, random };
+  kind how = kind::bytes;
+  std::string bytes;          // kind::bytes: the literal bytes (from "text" or "hex")
+  std::string pattern = "*";  // kind::repeat: repeated to `size`
+  std::uint64_t size = 0;     // kind::repeat / kind::random
+  std::uint64_t seed = 0;     // kind::random: deterministic pseudo-random bytes
+};
+
+// Write raw bytes split into `chunk`-byte writes with `delay_ms` between them (0 = one write).
+struct write_shape {
+  std::size_t chunk = 0;
+  std::uint32_t delay_ms = 0;
+};
+
+// One frame, every header bit under control (RFC 6455 5.2).
+struct send_frame {
+  std::uint8_t opcode = 1;  // 0-15, reserved values included
+  bool fin = true;
+  std::uint8_t rsv = 0;  // bits: 4 = RSV1, 2 = RSV2, 1 = RSV3
+  // Masking: nullopt = a random key per frame (what a client does); a fixed key otherwise.
+  // `masked` false sends the frame unmasked (a client must not, RFC 6455 5.1).
+  bool masked = true;
+  std::optional<std::array<std::uint8_t, 4>> key;
+  enum class length_form : std::uint8_t { minimal, bits16, bits64 } form = length_form::minimal;
+  std::optional<std::uint64_t> length;  // a length field that lies about the payload
+  payload_spec payload;
+  write_shape shape;
+};
+
+// A message split into frames of `fragment_size` bytes (0 = one frame).
+struct send_message {
+  std::uint8_t opcode = 1;
+  payload_spec payload;
+  std::uint64_t fragment_size = 0;
+  write_shape shape;
+};
+
+struct send_raw {
+  std::string bytes;
+  write_shape shape;
+};
+
+// The opening handshake request, edited from the well-formed default (RFC 6455 4.1).
+struct handshake_spec {
+  std::string method = "GET";
+  std::optional<std::string> target;  // default: the URL's resource
+  std::string version = "HTTP/1.1";
+  std::vector<std::pair<std::string, std::string>> add;  // appended, in order
+  std::vector<std::string> remove;                       // header names, case-insensitive
+  std::vector<std::pair<std::string, std::string>> set;  // replace the value (or add)
+  std::optional<std::string> raw;  // the whole request head verbatim (overrides the rest)
+  std::string trailing;            // bytes sent in the same write right after the head
+};
+
+// What the target does, as seen by wsspec.
+struct expect_event {
+  enum class kind : std::uint8_t {
+    message,   // a text/binary message; payload "echo" = the last message wsspec sent
+    pong,      // a pong; payload "echo" = the last ping wsspec sent
+    close,     // a close frame from the target with one of `codes` (empty = any valid)
+    fail,      // the target fails the connection: close with one of `codes`, or a TCP drop
+    drop,      // the TCP connection ends (after a close exchange or instead of one)
+    handshake  // the handshake response: status in `statuses`
+  };
+  kind what = kind::message;
+  std::optional<std::uint8_t> opcode;  // message: 1 or 2
+  bool echo = false;                   // payload must equal what was sent
+  std::optional<payload_spec> payload;
+  std::vector<std::uint16_t> codes;  // close / fail
+  std::vector<int> statuses;         // handshake
+  // handshake: header names that must (or must not) be in the response
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// One way the target may behave, and the grade it earns (first matching alternative wins).
+struct alternative {
+  verdict grade = verdict::pass;
+  std::vector<expect_event> events;
+  std::string note;  // why this behaviour earns this grade (goes into the reason)
+};
+
+struct expect_step {
+  std::vector<alternative> alternatives;  // a plain expectation is one alternative graded pass
+  std::uint32_t timeout_ms = 0;           // 0 = the case's time-out
+};
+
+using step = std::variant<send_frame, send_message, send_raw, handshake_spec, expect_step>;
+
+struct test_case {
+  std::string id;    // stable; never derived from a position in a file
+  std::string area;  // the folder the file is in
+  std::string title;
+  std::optional<std::string> autobahn;
+  std::vector<std::string> rfc;
+  std::string why;  // why the expected behaviour is right, in a sentence or two
+  std::vector<std::string> tags;
+  std::uint32_t timeout_ms = 5000;
+  // The default handshake is done before the steps unless the steps start with a
+  // handshake_spec (handshake cases) or `connect` is false.
+  std::vector<step> steps;
+  // After the steps, if the connection is still open, wsspec closes it (1000) and grades the
+  // closing behaviour; cases that end with the target failing the connection skip this.
+  bool close_at_end = true;
+  std::string source;  // "file.json" (+ "#/matrix/3") for messages
+};
+
+}  // namespace wsspec

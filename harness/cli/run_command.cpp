@@ -1,0 +1,162 @@
+#include "cli/run_command.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "cases/case_loader.hpp"
+#include "run/selection.hpp"
+#include "run/suite_runner.hpp"
+
+namespace wsspec::cli {
+
+namespace {
+
+void add_source_options(CLI::App* cmd, case_source_options& s) {
+  cmd->add_option("--cases", s.include, "Run only cases whose id, Autobahn id or area matches")
+      ->delimiter(',');
+  cmd->add_option("--exclude", s.exclude, "Leave out matching cases")->delimiter(',');
+  cmd->add_option("--case-dir", s.case_dirs, "Also load the case files of this folder")
+      ->check(CLI::ExistingDirectory);
+}
+
+// Built-in cases plus --case-dir folders, then the selection. Prints the problem and returns
+// false (exit 2) on a bad case file or a pattern that matches nothing.
+bool load_and_select(const case_source_options& s, std::vector<test_case>& selected) {
+  std::vector<test_case> all;
+  case_error err;
+  bool ok = load_builtin_cases(all, err);
+  for (const auto& dir : s.case_dirs) ok = ok && load_case_dir(dir, all, err);
+  ok = ok && check_unique_ids(all, err);
+  if (!ok) {
+    std::cerr << "wsspec: bad case file: " << err.to_string() << "\n";
+    return false;
+  }
+  std::string why;
+  if (!select_cases(all, s.include, s.exclude, selected, why)) {
+    std::cerr << "wsspec: " << why << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool write_file(const std::filesystem::path& path, const std::string& text) {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) {
+    std::cerr << "wsspec: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+run_command::run_command(CLI::App& app) {
+  command_ = app.add_subcommand("run", "Run the test cases against a WebSocket server");
+  command_->add_option("url", url_, "ws:// or wss:// URL of the server under test")->required();
+  add_source_options(command_, sources_);
+  command_->add_option("--jobs,-j", jobs_, "Cases run in parallel (default: number of cores)");
+  command_->add_option("--timeout", timeout_s_, "Time-out of every case, in seconds")
+      ->check(CLI::Range(0.001, 3600.0));
+  command_->add_option("--out", out_dir_, "Write results.json into this folder");
+  command_->add_flag("--strict", strict_, "Count non-strict verdicts as failures");
+  command_->add_flag("--insecure", insecure_, "wss://: do not verify the server's certificate");
+  command_->add_option("--ca", ca_file_, "wss://: trust the CA certificates in this PEM file")
+      ->check(CLI::ExistingFile);
+  command_->add_option("--autobahn-json", autobahn_json_,
+                       "Also write results in the shape of Autobahn's index.json");
+}
+
+bool run_command::selected() const { return command_->parsed(); }
+
+int run_command::run() const {
+  std::string error;
+  const auto url = parse_ws_url(url_, error);
+  if (!url) {
+    std::cerr << "wsspec: bad URL '" << url_ << "': " << error << "\n";
+    return exit_usage;
+  }
+  std::vector<test_case> cases;
+  if (!load_and_select(sources_, cases)) return exit_usage;
+
+  suite_options o;
+  o.run.url = *url;
+  o.run.tls.verify = !insecure_;
+  o.run.tls.ca_file = ca_file_;
+  o.run.timeout_ms = static_cast<std::uint32_t>(timeout_s_ * 1000);
+  o.jobs = jobs_ ? jobs_ : std::max(1u, std::thread::hardware_concurrency());
+  o.strict = strict_;
+  o.terminal = isatty(STDOUT_FILENO);
+
+  if (!probe_target(o.run, error)) {
+    std::cerr << "wsspec: the target " << url->to_string() << " cannot be reached: " << error
+              << "\n";
+    return exit_unreachable;
+  }
+  suite_outcome out = run_suite(cases, o, std::cout);
+  std::string cmd = "wsspec run " + url_;
+  out.summary.command = cmd;
+
+  if (!out_dir_.empty()) {
+    const std::filesystem::path dir(out_dir_);
+    if (!write_file(
+            dir / "results.json",
+            to_json(out.summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                "\n"))
+      return exit_usage;
+  }
+  if (!autobahn_json_.empty()) {
+    const std::string agent =
+        out.summary.server_header.empty() ? "UnknownServer" : out.summary.server_header;
+    if (!write_file(autobahn_json_,
+                    to_autobahn_json(out.summary, agent)
+                            .dump(3, ' ', false, nlohmann::json::error_handler_t::replace) +
+                        "\n"))
+      return exit_usage;
+  }
+  std::cout << out.final_line << std::endl;
+  return out.exit;
+}
+
+list_command::list_command(CLI::App& app) {
+  command_ = app.add_subcommand("list", "List the test cases");
+  add_source_options(command_, sources_);
+  command_->add_flag("--json", json_, "Print {\"cases\": [...]} as JSON");
+}
+
+bool list_command::selected() const { return command_->parsed(); }
+
+int list_command::run() const {
+  std::vector<test_case> cases;
+  if (!load_and_select(sources_, cases)) return exit_usage;
+  if (json_) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& c : cases) {
+      arr.push_back({{"id", c.id},
+                     {"autobahn", c.autobahn ? nlohmann::json(*c.autobahn) : nullptr},
+                     {"rfc", c.rfc},
+                     {"title", c.title},
+                     {"area", c.area},
+                     {"tags", c.tags}});
+    }
+    std::cout << nlohmann::json{{"cases", arr}}.dump(2) << "\n";
+    return exit_ok;
+  }
+  for (const auto& c : cases) {
+    std::cout << c.id;
+    if (c.autobahn) std::cout << "  [" << *c.autobahn << "]";
+    std::cout << "  " << c.title << "\n";
+  }
+  std::cout << cases.size() << " cases\n";
+  return exit_ok;
+}
+
+}  // namespace wsspec::cli

@@ -1,0 +1,52 @@
+// `wsspec run URL [--cases PAT,...] [--exclude PAT,...] [--jobs N] [--timeout S] [--out DIR]
+//                 [--strict] [--insecure] [--ca FILE] [--case-dir DIR] [--autobahn-json FILE]`
+// and `wsspec list [--cases PAT,...] [--exclude PAT,...] [--case-dir DIR] [--json]`.
+// Exit codes (DESIGN.md): 0 all passed, 1 a case failed, 2 bad usage or bad case file,
+// 3 the target could not be reached at all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace wsspec::cli {
+
+struct case_source_options {
+  std::vector<std::string> include, exclude, case_dirs;
+};
+
+class run_command {
+ public:
+  explicit run_command(CLI::App& app);
+  bool selected() const;
+  int run() const;
+
+ private:
+  CLI::App* command_ = nullptr;
+  std::string url_;
+  case_source_options sources_;
+  unsigned jobs_ = 0;
+  double timeout_s_ = 0;
+  std::string out_dir_;
+  bool strict_ = false;
+  bool insecure_ = false;
+  std::string ca_file_;
+  std::string autobahn_json_;
+};
+
+class list_command {
+ public:
+  explicit list_command(CLI::App& app);
+  bool selected() const;
+  int run() const;
+
+ private:
+  CLI::App* command_ = nullptr;
+  case_source_options sources_;
+  bool json_ = false;
+};
+
+}  // namespace wsspec::cli

@@ -1,0 +1,60 @@
+#include "cli/serve_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <system_error>
+
+#include "serve/echo_server.hpp"
+
+namespace wsspec::cli {
+
+serve_command::serve_command(CLI::App& app)
+    : command_(app.add_subcommand("serve",
+                                  "Run the reference echo server (RFC 6455, built on "
+                                  "the codec) until SIGINT/SIGTERM")) {
+  command_->add_option("--host", host_, "Address or name to listen on")->capture_default_str();
+  command_->add_option("--port", port_, "TCP port; 0 picks a free one")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  command_
+      ->add_option("--max-message", max_message_,
+                   "Largest message accepted, in bytes; larger ones fail with close 1009")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command_->add_flag("-v,--verbose", verbose_,
+                     "One line on stderr per connection failed, rejected or timed out");
+}
+
+bool serve_command::selected() const { return command_->parsed(); }
+
+int serve_command::run() const {
+  echo_server_options options;
+  options.host = host_;
+  options.port = port_;
+  options.max_message_size = max_message_;
+  options.verbose = verbose_;
+  std::unique_ptr<echo_server> server;
+  try {
+    server = std::make_unique<echo_server>(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wsspec serve: %s\n", e.what());
+    return 3;
+  }
+  // Installed before the "listening" line, so a script may signal as soon as it has read it.
+  asio::signal_set signals(server->context(), SIGINT, SIGTERM);
+  signals.async_wait([&server](const std::error_code& ec, int) {
+    if (!ec) server->stop();
+  });
+  const bool ipv6 = host_.find(':') != std::string::npos && host_.front() != '[';
+  std::printf("listening on ws://%s%s%s:%u/\n", ipv6 ? "[" : "", host_.c_str(), ipv6 ? "]" : "",
+              static_cast<unsigned>(server->port()));
+  std::fflush(stdout);
+  server->run();
+  return 0;
+}
+
+}  // namespace wsspec::cli

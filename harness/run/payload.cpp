@@ -1,0 +1,64 @@
+#include "run/payload.hpp"
+
+#include <cstdio>
+
+namespace wsspec {
+
+namespace {
+
+// splitmix64: tiny, fast, and fully specified, so "random" payloads are the same everywhere.
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+std::string materialize(const payload_spec& p) {
+  switch (p.how) {
+    case payload_spec::kind::bytes:
+      return p.bytes;
+    case payload_spec::kind::repeat: {
+      std::string out;
+      out.resize(static_cast<std::size_t>(p.size));
+      if (p.pattern.empty()) return out;
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = p.pattern[i % p.pattern.size()];
+      return out;
+    }
+    case payload_spec::kind::random: {
+      std::string out;
+      out.resize(static_cast<std::size_t>(p.size));
+      std::uint64_t state = p.seed;
+      for (std::size_t i = 0; i < out.size(); i += 8) {
+        const std::uint64_t r = splitmix64(state);
+        for (std::size_t j = 0; j < 8 && i + j < out.size(); ++j)
+          out[i + j] = static_cast<char>(r >> (8 * j));
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+std::string preview(std::string_view bytes, std::size_t max) {
+  std::string hex, text;
+  const std::size_t n = std::min(bytes.size(), max);
+  for (std::size_t i = 0; i < n; ++i) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(bytes[i]));
+    if (i) hex += ' ';
+    hex += buf;
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    text += (c >= 0x20 && c < 0x7F) ? static_cast<char>(c) : '.';
+  }
+  std::string out = std::to_string(bytes.size()) + " bytes";
+  if (n == 0) return out;
+  out += ": " + hex;
+  if (bytes.size() > n) out += " ...";
+  out += " |" + text + "|";
+  return out;
+}
+
+}  // namespace wsspec

@@ -1,0 +1,17 @@
+// Turns a payload_spec into bytes. Generated payloads are deterministic, so a failing case
+// sends the same bytes when it is rerun.
+#pragma once
+
+#include <string>
+
+#include "cases/case_model.hpp"
+
+namespace wsspec {
+
+std::string materialize(const payload_spec& p);
+
+// A short, safe preview of bytes for transcripts and reasons: hex of the first `max` bytes and
+// the printable ASCII rendering, with the total length. Never returns more than ~4*max chars.
+std::string preview(std::string_view bytes, std::size_t max = 24);
+
+}  // namespace wsspec

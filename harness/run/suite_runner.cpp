@@ -1,0 +1,150 @@
+#include "run/suite_runner.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+#include "version.hpp"
+
+namespace wsspec {
+
+namespace {
+
+// A fresh connection completes the handshake and echoes a message: the target is alive.
+test_case liveness_case() {
+  test_case c;
+  c.id = "liveness-probe";
+  c.timeout_ms = 3000;
+  send_message m;
+  m.payload.bytes = "wsspec liveness probe";
+  c.steps.push_back(m);
+  expect_event e;
+  e.what = expect_event::kind::message;
+  e.echo = true;
+  expect_step x;
+  x.alternatives.push_back({verdict::pass, {e}, ""});
+  c.steps.push_back(x);
+  return c;
+}
+
+std::string now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool counts_as_failure(verdict v, bool strict) {
+  return v == verdict::fail || v == verdict::error || (strict && v == verdict::non_strict);
+}
+
+std::string case_line(const case_result& r) {
+  char head[64];
+  std::snprintf(head, sizeof head, "%-13s", std::string(to_string(r.overall)).c_str());
+  std::string line = head + r.id;
+  if (r.autobahn) line += " [" + *r.autobahn + "]";
+  char ms[32];
+  std::snprintf(ms, sizeof ms, " (%.0f ms)", r.duration_ms);
+  line += ms;
+  if (r.overall != verdict::pass) {
+    const std::string& why = r.data != verdict::pass ? r.reason : r.closing_reason;
+    if (!why.empty()) line += "\n    " + why;
+  }
+  return line;
+}
+
+}  // namespace
+
+bool probe_target(const run_options& options, std::string& error) {
+  const test_case c = [] {
+    test_case t;
+    t.id = "reachability-probe";
+    t.timeout_ms = 5000;
+    return t;
+  }();
+  const case_result r = run_case(c, options);
+  if (r.connect_failed) {
+    error = r.reason;
+    return false;
+  }
+  if (r.data != verdict::pass) {
+    error = "connected, but " + r.reason;
+    return false;
+  }
+  return true;
+}
+
+suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
+                        std::ostream& progress) {
+  suite_outcome out;
+  out.summary.tool_version = version;
+  out.summary.target_url = options.run.url.to_string();
+  out.summary.started_at = now_iso8601();
+  out.summary.cases.resize(cases.size());
+  const auto start = clock::now();
+
+  std::atomic<std::size_t> next{0};
+  std::mutex print_mutex;
+  std::size_t done = 0, failed = 0;
+  const test_case probe = liveness_case();
+
+  auto worker = [&] {
+    while (true) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= cases.size()) return;
+      case_result r = run_case(cases[i], options.run);
+      if (r.target_failed_connection && r.overall != verdict::error) {
+        // RFC 6455 10.4 / 7.1.7: failing one connection must not take the server down.
+        const case_result alive = run_case(probe, options.run);
+        if (alive.overall != verdict::pass) {
+          r.data = verdict::fail;
+          r.reason =
+              "after this case the target no longer completes a handshake and echo on a "
+              "new connection: " +
+              alive.reason;
+          r.overall = verdict::fail;
+          r.transcript.push_back("liveness probe failed: " + alive.reason);
+        }
+      }
+      std::lock_guard lock(print_mutex);
+      ++done;
+      if (counts_as_failure(r.overall, options.strict)) ++failed;
+      if (out.summary.server_header.empty()) out.summary.server_header = r.server_header;
+      if (options.terminal) {
+        if (r.overall != verdict::pass) progress << "\r\033[K" << case_line(r) << "\n";
+        progress << "\r\033[K[" << done << "/" << cases.size() << "] " << failed
+                 << " failed, running " << cases[i].id << std::flush;
+      } else {
+        progress << case_line(r) << "\n" << std::flush;
+      }
+      out.summary.cases[i] = std::move(r);
+    }
+  };
+
+  const unsigned jobs =
+      std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(cases.size())));
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (options.terminal) progress << "\r\033[K";
+
+  out.summary.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();
+  std::size_t n[6] = {};
+  for (const auto& r : out.summary.cases) ++n[static_cast<int>(r.overall)];
+  const std::size_t bad = failed;
+  const std::size_t good = cases.size() - bad;
+  progress << n[0] << " pass, " << n[1] << " non-strict, " << n[2] << " info, " << n[3]
+           << " unimplemented, " << n[4] << " fail, " << n[5] << " error\n";
+  out.final_line = std::to_string(good) + " passed, " + std::to_string(bad) + " failed";
+  out.exit = bad ? exit_failed : exit_ok;
+  return out;
+}
+
+}  // namespace wsspec

@@ -1,0 +1,38 @@
+// Runs a selection of cases against one target on --jobs threads (one connection per case),
+// checks after every case that failed the connection that the target still answers, prints
+// progress, and returns what the run's exit code must be (DESIGN.md).
+#pragma once
+
+#include <iosfwd>
+#include <vector>
+
+#include "cases/case_model.hpp"
+#include "run/interpreter.hpp"
+#include "wsspec/reports/results_json.hpp"
+
+namespace wsspec {
+
+struct suite_options {
+  run_options run;
+  unsigned jobs = 1;
+  bool strict = false;    // non-strict verdicts count as failures
+  bool terminal = false;  // live progress on one updating line instead of a line per case
+};
+
+// Exit codes of `wsspec run` (DESIGN.md).
+enum exit_code : int { exit_ok = 0, exit_failed = 1, exit_usage = 2, exit_unreachable = 3 };
+
+struct suite_outcome {
+  run_summary summary;
+  int exit = exit_ok;
+  std::string final_line;  // "N passed, N failed"
+};
+
+// Connects and completes one opening handshake; false with the reason if the target cannot be
+// reached at all (then nothing else is run and the exit code is 3).
+bool probe_target(const run_options& options, std::string& error);
+
+suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
+                        std::ostream& progress);
+
+}  // namespace wsspec

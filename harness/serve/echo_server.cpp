@@ -1,0 +1,608 @@
+// The reference echo server (see echo_server.hpp). Every decision below names the RFC 6455
+// section it follows; where the RFC leaves a choice, the comment says which one was made.
+//
+// A connection goes through these phases:
+//   handshake   reading the request head (4.2.1); ends with 101 -> open, or an error reply ->
+//               closing. Bounded by handshake_timeout.
+//   open        frames are decoded, unmasked, assembled; messages are echoed (5.6), pings
+//               answered (5.5.2), pongs ignored (5.5.3). A protocol error fails the connection
+//               (7.1.7): close frame with close_code_for(error) -> closing. A valid close frame
+//               is answered with a close frame (5.5.1) -> closing. Idle for idle_timeout: the
+//               server sends close 1001 -> close_wait.
+//   close_wait  the server's close frame is out; data frames and pings are ignored (5.5.1: no
+//               data after a close frame; 1.4, 7.1.2), the peer's close ends it -> closing.
+//   closing     no frame is processed any more (7.1.7: "MUST NOT continue to attempt to process
+//               data"). Once the queued bytes (the close frame last) are written, the server
+//               closes its side of the TCP connection (FIN): the server closes TCP first
+//               (7.1.1). It then reads and discards until the peer's FIN and closes the socket.
+//               Closing the socket while unread bytes sit in the kernel would send a RST, and a
+//               RST can make the peer's TCP throw away our close frame before the peer read it
+//               (RFC 7230 6.6 describes the same "lingering close" for HTTP).
+//   done        the socket is closed; pending handlers see this and return.
+// Once a close frame is queued, the whole connection is gone within close_timeout.
+#include "serve/echo_server.hpp"
+
+#include <array>
+#include <asio.hpp>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "wsspec/codec/close.hpp"
+#include "wsspec/codec/frame_decoder.hpp"
+#include "wsspec/codec/frame_header.hpp"
+#include "wsspec/codec/handshake.hpp"
+#include "wsspec/codec/http.hpp"
+#include "wsspec/codec/mask.hpp"
+#include "wsspec/codec/message_assembler.hpp"
+#include "wsspec/codec/protocol_error.hpp"
+
+namespace wsspec {
+namespace {
+
+using asio::ip::tcp;
+using steady = std::chrono::steady_clock;
+
+// A server-to-client frame: never masked (RFC 6455 5.1), always FIN (the echo server does not
+// fragment what it sends, 5.4 allows either).
+std::vector<std::uint8_t> server_frame(codec::opcode op, std::span<const std::uint8_t> payload) {
+  codec::frame_header h;
+  h.fin = true;
+  h.op = op;
+  h.masked = false;
+  return codec::encode_frame(h, payload);
+}
+
+std::string endpoint_text(const tcp::socket& socket) {
+  std::error_code ec;
+  const auto ep = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  const auto address = ep.address().to_string();
+  return (ep.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ep.port());
+}
+
+class echo_connection : public std::enable_shared_from_this<echo_connection> {
+ public:
+  echo_connection(const echo_server_options& options, std::atomic<std::size_t>& count,
+                  tcp::socket socket)
+      : options_(options),
+        count_(count),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        peer_(endpoint_text(socket_)),
+        buffer_(new std::uint8_t[echo_server::read_chunk_size]),
+        parser_(std::in_place),  // default http_limits: 16 KiB head, 8 KiB line, 100 fields
+        decoder_(make_decoder_options(options)),
+        assembler_(make_assembler_options(options)) {
+    ++count_;
+  }
+  ~echo_connection() { --count_; }
+  echo_connection(const echo_connection&) = delete;
+  echo_connection& operator=(const echo_connection&) = delete;
+
+  void start() {
+    accepted_at_ = last_activity_ = steady::now();
+    schedule(accepted_at_ + options_.handshake_timeout);
+    start_read();
+  }
+
+ private:
+  enum class phase : std::uint8_t { handshake, open, close_wait, closing, done };
+
+  static codec::decoder_options make_decoder_options(const echo_server_options& o) {
+    // RFC 6455 5.1: a server fails the connection on an unmasked frame. No extension is
+    // negotiated, so every RSV bit is an error (5.2); lengths must be minimal (5.2).
+    auto d = codec::decoder_options::server();
+    d.max_frame_payload = o.max_frame_size;
+    return d;
+  }
+  static codec::assembler_options make_assembler_options(const echo_server_options& o) {
+    codec::assembler_options a;
+    a.max_message_size = o.max_message_size;
+    a.collect = true;
+    return a;
+  }
+
+  void log(std::string_view what) const {
+    if (options_.verbose) {
+      std::fprintf(stderr, "wsspec serve: %s: %.*s\n", peer_.c_str(), static_cast<int>(what.size()),
+                   what.data());
+    }
+  }
+
+  // --- Timing -------------------------------------------------------------------------------
+
+  steady::time_point deadline() const {
+    switch (phase_) {
+      case phase::handshake:
+        return accepted_at_ + options_.handshake_timeout;
+      case phase::open:
+        return last_activity_ + options_.idle_timeout;
+      default:
+        return close_deadline_;
+    }
+  }
+
+  // One timer per connection. Activity only moves the open phase's deadline later, so the
+  // timer is not re-armed on every read: when it fires early it re-arms for the real deadline.
+  void schedule(steady::time_point when) {
+    if (timer_waiting_ && when >= timer_at_) return;
+    timer_at_ = when;
+    timer_waiting_ = true;
+    timer_.expires_at(when);  // cancels a pending wait, whose handler then sees aborted
+    timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
+      if (ec != asio::error::operation_aborted) self->on_timer();
+    });
+  }
+
+  void on_timer() {
+    timer_waiting_ = false;
+    if (phase_ == phase::done) return;
+    const auto now = steady::now();
+    if (const auto when = deadline(); now < when) {
+      schedule(when);
+      return;
+    }
+    switch (phase_) {
+      case phase::handshake:
+        // No reply: the request is not complete, so there is nothing to answer.
+        log("no complete opening handshake within the handshake timeout; closed");
+        finish();
+        return;
+      case phase::open:
+        if (!out_.empty()) {
+          // Nothing read and nothing written for idle_timeout while replies wait: the peer
+          // does not read. Nothing more can reach it, so drop the TCP connection.
+          log("peer stopped reading; connection dropped");
+          finish();
+          return;
+        }
+        // RFC 6455 7.4.1: 1001, the endpoint is going away.
+        log("idle timeout; sending close 1001");
+        send_close(codec::make_close_body(1001, "idle timeout"));
+        phase_ = phase::close_wait;
+        return;
+      default:
+        log("closing handshake or TCP close not completed within the close timeout; closed");
+        finish();
+        return;
+    }
+  }
+
+  // --- Reading ------------------------------------------------------------------------------
+
+  void start_read() {
+    if (reading_ || peer_eof_ || phase_ == phase::done) return;
+    // Back-pressure: while replies pile up, stop reading, so a peer that sends without
+    // reading is slowed down by TCP instead of growing our queue. In the closing phase
+    // nothing is produced any more and reading must go on to see the peer's FIN.
+    if (phase_ != phase::closing && out_bytes_ > echo_server::write_high_water) {
+      read_paused_ = true;
+      return;
+    }
+    read_paused_ = false;
+    reading_ = true;
+    socket_.async_read_some(asio::buffer(buffer_.get(), echo_server::read_chunk_size),
+                            [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                              self->on_read(ec, n);
+                            });
+  }
+
+  void on_read(const std::error_code& ec, std::size_t n) {
+    reading_ = false;
+    if (phase_ == phase::done) return;
+    if (ec) {
+      if (ec != asio::error::eof) {
+        if (phase_ != phase::closing) log("read error: " + ec.message());
+        finish();  // a reset or another error: nothing more can be done on this socket
+        return;
+      }
+      peer_eof_ = true;
+      if (phase_ == phase::handshake) {
+        finish();
+      } else if (phase_ == phase::open || phase_ == phase::close_wait) {
+        // The peer closed TCP without a closing handshake (7.1.5: abnormal closure, 1006,
+        // which is never sent). Write what is queued (the peer may still read), then close.
+        log("peer closed the TCP connection without a closing handshake");
+        if (!writing_ && out_.empty()) finish();
+      } else if (fin_sent_) {
+        finish();  // closing: both sides have sent FIN
+      }
+      return;
+    }
+    last_activity_ = steady::now();
+    try {
+      switch (phase_) {
+        case phase::handshake:
+          on_handshake_bytes(n);
+          break;
+        case phase::open:
+        case phase::close_wait:
+          on_frame_bytes(buffer_.get(), n);
+          break;
+        default:
+          break;  // closing: discard (7.1.7)
+      }
+    } catch (const std::exception& e) {  // std::bad_alloc: not this connection's fault
+      log(std::string("internal error: ") + e.what());
+      finish();
+      return;
+    }
+    start_read();
+  }
+
+  // --- Opening handshake (RFC 6455 4.2) -------------------------------------------------------
+
+  void on_handshake_bytes(std::size_t n) {
+    // The parser wants the whole head so far on every call; its limits bound head_.
+    head_.append(reinterpret_cast<const char*>(buffer_.get()), n);
+    const codec::http_parse_result r = parser_->parse(head_);
+    if (r.incomplete()) return;
+    if (r.failed()) {
+      // 431 / 414 for the limits (RFC 6585 5, RFC 7230 3.1.1), 400 for malformed heads.
+      reject(codec::suggested_status(r.error), {}, codec::describe(r.error),
+             std::string("bad request head: ").append(codec::to_string(r.error)));
+      return;
+    }
+    const codec::request_validation v = codec::validate_request(parser_->get());
+    if (!v.ok()) {
+      // 4.2.2 /version/ and 4.4: 426 with Sec-WebSocket-Version: 13 for a version we do not
+      // speak; 405 + Allow for a method other than GET; 400 for everything else (4.2.1).
+      reject(v.status, codec::error_response_fields(v.error), codec::describe(v.error),
+             "handshake rejected: " + v.message);
+      return;
+    }
+    // 4.2.2 step 5: 101 with the accept value. A pure echo server selects no subprotocol
+    // (4.2.2 /subprotocol/: null) and accepts no extension (9.1), whatever the client offers.
+    enqueue(codec::build_response(codec::compute_accept(v.key)));
+    phase_ = phase::open;
+    last_activity_ = steady::now();
+    schedule(deadline());
+    // Bytes after the head (a client may send its first frames right after the request,
+    // without waiting for the 101) are WebSocket data. The head ended in this read, so they
+    // are all from it and fit in the read buffer.
+    const std::size_t rest = head_.size() - r.consumed;
+    std::memmove(buffer_.get(), head_.data() + r.consumed, rest);
+    std::string().swap(head_);
+    parser_.reset();
+    if (rest > 0) on_frame_bytes(buffer_.get(), rest);
+  }
+
+  void reject(int status, codec::http_fields fields, std::string_view body, std::string_view why) {
+    log(why);
+    // RFC 7230 6.6: a server that closes the connection after the response sends the "close"
+    // connection option. A 426 must also carry Upgrade (RFC 7231 6.5.15), so Connection lists
+    // both; build_error_response adds Upgrade and Sec-WebSocket-Version for 426.
+    fields.insert(fields.begin(), {"Connection", status == 426 ? "Upgrade, close" : "close"});
+    const std::string text = std::string(body) + "\n";
+    enqueue(codec::build_error_response(status, fields, text));
+    close_deadline_ = steady::now() + options_.close_timeout;
+    schedule(close_deadline_);
+    begin_closing();
+  }
+
+  // --- Frames (RFC 6455 5) ----------------------------------------------------------------------
+
+  void on_frame_bytes(std::uint8_t* data, std::size_t n) {
+    std::span<std::uint8_t> in(data, n);
+    while (!in.empty() && (phase_ == phase::open || phase_ == phase::close_wait)) {
+      const codec::decode_result r = decoder_.next(in);
+      if (r.status == codec::decode_status::error) {
+        fail(r.error);
+        return;
+      }
+      if (r.status == codec::decode_status::need_more) break;  // all of `in` was used
+      const bool data_frame = !codec::is_control(r.header.op);
+      // In close_wait only control frames are looked at (for the peer's close): data frames
+      // after our close frame are ignored, not assembled (5.5.1, 7.1.2).
+      const bool assemble = phase_ == phase::open || !data_frame;
+      if (r.status == codec::decode_status::frame && assemble) {
+        if (const auto e = assembler_.begin_frame(r.header); e != codec::protocol_error::none) {
+          fail(e);
+          return;
+        }
+        // 10.4: fail as soon as the header shows the message will be too big, rather than
+        // after buffering max_message_size bytes of it.
+        if (data_frame &&
+            r.header.payload_length > options_.max_message_size - assembler_.message_size()) {
+          fail(codec::protocol_error::message_too_large);
+          return;
+        }
+      }
+      if (!r.payload.empty() && assemble) {
+        // The payload is a slice of our own buffer: unmask it in place (5.3).
+        const std::span<std::uint8_t> payload(data + (r.payload.data() - data), r.payload.size());
+        codec::apply_mask(payload, r.header.key, r.payload_offset);
+        // UTF-8 is checked here, slice by slice, so invalid text fails the connection at its
+        // first bad byte, even in an unfinished fragment (8.1: fail fast).
+        if (const auto e = assembler_.append(payload); e != codec::protocol_error::none) {
+          fail(e);
+          return;
+        }
+      }
+      in = in.subspan(r.consumed);
+      if (r.frame_complete && assemble) on_frame_complete();
+    }
+  }
+
+  void on_frame_complete() {
+    codec::assembled what = codec::assembled::nothing;
+    if (const auto e = assembler_.end_frame(what); e != codec::protocol_error::none) {
+      fail(e);
+      return;
+    }
+    if (what == codec::assembled::message) {
+      // 5.6: echo the message, same opcode, as one unfragmented unmasked frame.
+      enqueue(server_frame(assembler_.message_opcode(), assembler_.message()));
+      return;
+    }
+    if (what != codec::assembled::control) return;  // a non-final fragment
+    switch (assembler_.control_opcode()) {
+      case codec::opcode::ping:
+        // 5.5.2: a pong with the same application data, as soon as possible, even between the
+        // fragments of a message (5.4). Not after our close frame (5.5.1).
+        if (phase_ == phase::open) {
+          enqueue(server_frame(codec::opcode::pong, assembler_.control_payload()));
+        }
+        return;
+      case codec::opcode::pong:
+        return;  // 5.5.3: an unsolicited pong needs no response
+      case codec::opcode::close:
+        if (phase_ == phase::open) {
+          // 5.5.1: reply with a close frame; echo the status code. A close without a body
+          // gets an empty one (1005 must not be sent, 7.4.1). The reason is not echoed.
+          const codec::close_body& c = assembler_.close();
+          send_close(c.code ? codec::make_close_body(*c.code) : std::vector<std::uint8_t>{});
+        }
+        // 7.1.1: the closing handshake is done; the server closes the TCP connection first.
+        begin_closing();
+        return;
+      default:
+        return;  // reserved control opcodes never get here: the decoder rejects them (5.2)
+    }
+  }
+
+  // 7.1.7 Fail the WebSocket Connection: a close frame with the status code the error calls
+  // for (1002, 1007, 1009; 7.4.1), nothing of the offending frame or message echoed, no
+  // further data processed, then the TCP connection is closed.
+  void fail(codec::protocol_error e) {
+    if (phase_ == phase::close_wait) {
+      // Our close frame is already out (only one may be sent, 5.5.1): just close TCP.
+      log(std::string("protocol error after our close frame: ").append(codec::to_string(e)));
+      begin_closing();
+      return;
+    }
+    const std::uint16_t code = codec::close_code_for(e);
+    log("failing the connection with " + std::to_string(code) + ": " +
+        std::string(codec::to_string(e)) + " (RFC 6455 " + std::string(codec::rfc_section(e)) +
+        ")");
+    // The reason is the error's identifier: ASCII, so valid UTF-8, and far below 123 bytes.
+    send_close(codec::make_close_body(code, codec::to_string(e)));
+    begin_closing();
+  }
+
+  void send_close(std::vector<std::uint8_t> body) {
+    enqueue(server_frame(codec::opcode::close, body));
+    close_deadline_ = steady::now() + options_.close_timeout;
+    schedule(close_deadline_);
+  }
+
+  // Only called from within on_read, which then reads on (discarding) until the peer's FIN.
+  // (Starting that read here would let asio's speculative read overwrite the read buffer while
+  // the caller may still be looking at it.)
+  void begin_closing() {
+    phase_ = phase::closing;
+    if (!writing_ && out_.empty()) on_drained();
+  }
+
+  // --- Writing ------------------------------------------------------------------------------
+
+  void enqueue(std::string_view bytes) {
+    enqueue(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+  }
+  void enqueue(std::vector<std::uint8_t> bytes) {
+    if (bytes.empty() || phase_ == phase::done) return;
+    out_bytes_ += bytes.size();
+    out_.push_back(std::move(bytes));
+    if (!writing_) do_write();
+  }
+
+  void do_write() {
+    if (phase_ == phase::done) return;
+    if (out_.empty()) {
+      on_drained();
+      return;
+    }
+    // Gather-write up to 16 queued buffers at a time (many small echoes and pongs in a row
+    // go out in one system call).
+    write_buffers_.clear();
+    for (auto it = out_.begin(); it != out_.end() && write_buffers_.size() < 16; ++it) {
+      const std::size_t skip = it == out_.begin() ? out_offset_ : 0;
+      write_buffers_.emplace_back(it->data() + skip, it->size() - skip);
+    }
+    writing_ = true;
+    socket_.async_write_some(write_buffers_,
+                             [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                               self->on_write(ec, n);
+                             });
+  }
+
+  void on_write(const std::error_code& ec, std::size_t n) {
+    writing_ = false;
+    if (phase_ == phase::done) return;
+    if (ec) {
+      log("write error: " + ec.message());
+      finish();
+      return;
+    }
+    last_activity_ = steady::now();
+    out_bytes_ -= n;
+    while (n > 0) {
+      const std::size_t left = out_.front().size() - out_offset_;
+      if (n < left) {
+        out_offset_ += n;
+        break;
+      }
+      n -= left;
+      out_.pop_front();
+      out_offset_ = 0;
+    }
+    if (read_paused_ && out_bytes_ <= echo_server::write_low_water) start_read();
+    do_write();
+  }
+
+  // Everything queued is written.
+  void on_drained() {
+    if (phase_ == phase::closing && !fin_sent_) {
+      std::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);  // FIN: the server closes first
+      fin_sent_ = true;
+      if (peer_eof_) finish();
+    } else if (peer_eof_ && phase_ != phase::closing) {
+      finish();  // the peer half-closed without a closing handshake; its replies are out
+    }
+  }
+
+  void finish() {
+    if (phase_ == phase::done) return;
+    phase_ = phase::done;
+    std::error_code ignored;
+    socket_.close(ignored);  // pending operations complete with operation_aborted
+    timer_.cancel();
+  }
+
+  const echo_server_options& options_;
+  std::atomic<std::size_t>& count_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  std::string peer_;
+  std::unique_ptr<std::uint8_t[]> buffer_;
+
+  phase phase_ = phase::handshake;
+  steady::time_point accepted_at_{};
+  steady::time_point last_activity_{};  // last read or write that moved bytes
+  steady::time_point close_deadline_{};
+  steady::time_point timer_at_{};
+  bool timer_waiting_ = false;
+
+  std::optional<codec::request_parser> parser_;
+  std::string head_;
+  codec::frame_decoder decoder_;
+  codec::message_assembler assembler_;
+
+  bool reading_ = false;
+  bool read_paused_ = false;
+  bool peer_eof_ = false;
+  bool writing_ = false;
+  bool fin_sent_ = false;
+  std::deque<std::vector<std::uint8_t>> out_;
+  std::size_t out_offset_ = 0;  // bytes of out_.front() already written
+  std::size_t out_bytes_ = 0;   // bytes in out_ not yet written
+  std::vector<asio::const_buffer> write_buffers_;
+};
+
+}  // namespace
+
+struct echo_server::impl {
+  explicit impl(echo_server_options o) : options(std::move(o)) {}
+
+  void start_accept() {
+    acceptor.async_accept([this](const std::error_code& ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) {
+        // Out of file descriptors or buffers (EMFILE, ENFILE, ENOBUFS): retry a little later
+        // instead of spinning; an aborted handshake (ECONNABORTED): retry at once.
+        if (ec == asio::error::connection_aborted) {
+          start_accept();
+          return;
+        }
+        accept_retry.expires_after(std::chrono::milliseconds(50));
+        accept_retry.async_wait([this](const std::error_code& e) {
+          if (!e) start_accept();
+        });
+        return;
+      }
+      std::error_code ignored;
+      if (connections.load() >= options.max_connections) {
+        socket.close(ignored);
+      } else {
+        socket.set_option(tcp::no_delay(true), ignored);  // replies are small and latency-bound
+        std::make_shared<echo_connection>(options, connections, std::move(socket))->start();
+      }
+      start_accept();
+    });
+  }
+
+  // Declaration order is destruction order in reverse: connections still pending when the
+  // io_context is destroyed use options and connections.
+  echo_server_options options;
+  std::atomic<std::size_t> connections{0};
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  asio::steady_timer accept_retry{io};
+  std::uint16_t port = 0;
+};
+
+echo_server::echo_server(echo_server_options options)
+    : impl_(std::make_unique<impl>(std::move(options))) {
+  auto& s = *impl_;
+  const std::string where = s.options.host + " port " + std::to_string(s.options.port);
+  std::error_code ec;
+  tcp::resolver resolver(s.io);
+  const auto results =
+      resolver.resolve(s.options.host, std::to_string(s.options.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec) throw std::system_error(ec, "cannot resolve " + s.options.host);
+  if (results.empty()) {
+    throw std::system_error(asio::error::host_not_found, "cannot resolve " + s.options.host);
+  }
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  const auto fail = [&where](const std::error_code& e) {
+    throw std::system_error(e, "cannot listen on " + where);
+  };
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (ec) fail(ec);
+  // So that a restarted server can bind while old connections sit in TIME_WAIT; a port with
+  // a live listener still fails with "address in use".
+  s.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  s.acceptor.bind(endpoint, ec);
+  if (ec) fail(ec);
+  s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) fail(ec);
+  s.port = s.acceptor.local_endpoint(ec).port();
+  if (ec) fail(ec);
+  s.start_accept();
+}
+
+echo_server::~echo_server() = default;
+
+std::uint16_t echo_server::port() const noexcept { return impl_->port; }
+
+void echo_server::run() {
+  for (;;) {
+    try {
+      impl_->io.run();
+      return;
+    } catch (const std::exception& e) {
+      // A handler threw (memory exhaustion): the connection it belonged to is dropped with
+      // its handler; keep serving the others.
+      if (impl_->options.verbose) std::fprintf(stderr, "wsspec serve: %s\n", e.what());
+    }
+  }
+}
+
+void echo_server::stop() { impl_->io.stop(); }
+
+asio::io_context& echo_server::context() noexcept { return impl_->io; }
+
+std::size_t echo_server::connection_count() const noexcept { return impl_->connections.load(); }
+
+}  // namespace wsspec

@@ -1,0 +1,83 @@
+#include "wsspec/reports/results_json.hpp"
+
+namespace wsspec {
+
+namespace {
+
+const char* autobahn_word(verdict v) {
+  switch (v) {
+    case verdict::pass:
+      return "OK";
+    case verdict::non_strict:
+      return "NON-STRICT";
+    case verdict::info:
+      return "INFORMATIONAL";
+    case verdict::unimplemented:
+      return "UNIMPLEMENTED";
+    case verdict::fail:
+      return "FAILED";
+    case verdict::error:
+      return "FAILED";
+  }
+  return "FAILED";
+}
+
+// Target-controlled text may be any bytes; JSON needs valid UTF-8, so invalid bytes become
+// U+FFFD (nlohmann's "replace" handler does exactly that when dumping).
+nlohmann::json opt(const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nullptr; }
+
+}  // namespace
+
+nlohmann::json to_json(const run_summary& run) {
+  nlohmann::json j;
+  j["tool"] = {{"name", "wsspec"}, {"version", run.tool_version}};
+  j["target"] = {{"url", run.target_url}, {"server", run.server_header}};
+  j["started_at"] = run.started_at;
+  j["duration_ms"] = run.duration_ms;
+  j["command"] = run.command;
+  nlohmann::json summary = {{"pass", 0},          {"non-strict", 0}, {"info", 0},
+                            {"unimplemented", 0}, {"fail", 0},       {"error", 0}};
+  nlohmann::json cases = nlohmann::json::array();
+  for (const auto& c : run.cases) {
+    summary[std::string(to_string(c.overall))] =
+        summary[std::string(to_string(c.overall))].get<int>() + 1;
+    nlohmann::json cj = {
+        {"id", c.id},
+        {"autobahn", opt(c.autobahn)},
+        {"rfc", c.rfc},
+        {"title", c.title},
+        {"area", c.area},
+        {"tags", c.tags},
+        {"why", c.why},
+        {"verdict", to_string(c.overall)},
+        {"reason", c.data != verdict::pass ? c.reason : c.closing_reason},
+        {"verdict_data", to_string(c.data)},
+        {"reason_data", c.reason},
+        {"verdict_closing", to_string(c.closing)},
+        {"reason_closing", c.closing_reason},
+        {"remote_close_code", c.remote_close_code ? nlohmann::json(*c.remote_close_code) : nullptr},
+        {"duration_ms", c.duration_ms},
+        {"transcript", c.transcript},
+    };
+    cases.push_back(std::move(cj));
+  }
+  j["summary"] = summary;
+  j["cases"] = std::move(cases);
+  return j;
+}
+
+nlohmann::json to_autobahn_json(const run_summary& run, const std::string& agent) {
+  nlohmann::json byid = nlohmann::json::object();
+  for (const auto& c : run.cases) {
+    if (!c.autobahn) continue;
+    byid[*c.autobahn] = {
+        {"behavior", autobahn_word(c.data)},
+        {"behaviorClose", c.closing == verdict::pass ? "OK" : autobahn_word(c.closing)},
+        {"duration", static_cast<long long>(c.duration_ms)},
+        {"remoteCloseCode", c.remote_close_code ? nlohmann::json(*c.remote_close_code) : nullptr},
+    };
+  }
+  return {{agent, byid}};
+}
+
+}  // namespace wsspec

@@ -1,0 +1,29 @@
+#!/usr/bin/python3
+"""Echo server on python3-websockets (Debian), a real third-party target for wsspec's tests.
+
+Usage: python_websockets_echo.py PORT   (listens on 127.0.0.1; prints "listening PORT")
+"""
+import asyncio
+import sys
+
+import websockets
+
+
+async def echo(ws, _path=None):
+    try:
+        async for message in ws:
+            await ws.send(message)
+    except websockets.ConnectionClosed:
+        pass
+
+
+async def main(port):
+    # 16 MiB messages are part of the suite (Autobahn 9.x); no compression is offered.
+    async with websockets.serve(echo, "127.0.0.1", port, max_size=64 * 1024 * 1024,
+                                compression=None, ping_interval=None):
+        print("listening", port, flush=True)
+        await asyncio.Future()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1])))
