@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
@@ -440,10 +441,16 @@ class ConnectionTls : public ::testing::Test {
 
   // TLS echo server; `close_notify` says how it ends after the client's close_notify or FIN:
   // by sending close_notify, or by just closing TCP.
-  static test_peer::script tls_echo(bool close_notify = true) {
-    return [ctx = server_context(), close_notify](tcp::socket sock) -> asio::awaitable<void> {
+  // If `sni` is given, the server name the client sent is reported there ("" for none).
+  static test_peer::script tls_echo(bool close_notify = true,
+                                    std::promise<std::string>* sni = nullptr) {
+    return [ctx = server_context(), close_notify, sni](tcp::socket sock) -> asio::awaitable<void> {
       asio::ssl::stream<tcp::socket> s(std::move(sock), *ctx);
       co_await s.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+      if (sni) {
+        const char* name = SSL_get_servername(s.native_handle(), TLSEXT_NAMETYPE_host_name);
+        sni->set_value(name ? name : "");
+      }
       std::array<char, 65536> buf;
       for (;;) {
         asio::error_code ec;
@@ -497,7 +504,9 @@ TEST_F(ConnectionTls, InsecureAcceptsAnyCertificate) {
 }
 
 TEST_F(ConnectionTls, CaFileWithMatchingServerName) {
-  test_peer peer(tls_echo());
+  std::promise<std::string> sni;
+  auto sent_sni = sni.get_future();
+  test_peer peer(tls_echo(true, &sni));
   tls_options tls;
   tls.ca_file = cert().string();
   tls.server_name = "localhost";
@@ -505,16 +514,20 @@ TEST_F(ConnectionTls, CaFileWithMatchingServerName) {
   auto c = connection::open(make_url(url(peer.port())), tls, clock::now() + 5s, error);
   ASSERT_TRUE(c) << error;
   expect_echo(*c, "trusted");
+  EXPECT_EQ(wait_result(sent_sni), "localhost");
 }
 
 TEST_F(ConnectionTls, CaFileWithIpAddressSan) {
-  test_peer peer(tls_echo());
+  std::promise<std::string> sni;
+  auto sent_sni = sni.get_future();
+  test_peer peer(tls_echo(true, &sni));
   tls_options tls;
   tls.ca_file = cert().string();  // no server_name: checked against IP:127.0.0.1
   std::string error;
   auto c = connection::open(make_url(url(peer.port())), tls, clock::now() + 5s, error);
   ASSERT_TRUE(c) << error;
   expect_echo(*c, "by address");
+  EXPECT_EQ(wait_result(sent_sni), "") << "RFC 6066 3: no IP addresses in SNI";
 }
 
 TEST_F(ConnectionTls, CaFileWithWrongServerNameFails) {
