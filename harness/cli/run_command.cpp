@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cases/case_loader.hpp"
+#include "run/baseline.hpp"
 #include "run/selection.hpp"
 #include "run/suite_runner.hpp"
 
@@ -68,6 +69,10 @@ run_command::run_command(CLI::App& app) {
       ->check(CLI::Range(0.001, 3600.0));
   command_->add_option("--out", out_dir_, "Write results.json into this folder");
   command_->add_flag("--strict", strict_, "Count non-strict verdicts as failures");
+  command_
+      ->add_option("--baseline", baseline_,
+                   "Known, accepted non-pass verdicts: only other failures fail the run")
+      ->check(CLI::ExistingFile);
   command_->add_flag("--insecure", insecure_, "wss://: do not verify the server's certificate");
   command_->add_option("--ca", ca_file_, "wss://: trust the CA certificates in this PEM file")
       ->check(CLI::ExistingFile);
@@ -87,6 +92,12 @@ int run_command::run() const {
   std::vector<test_case> cases;
   if (!load_and_select(sources_, cases)) return exit_usage;
 
+  baseline base;
+  if (!baseline_.empty() && !load_baseline(baseline_, base, error)) {
+    std::cerr << "wsspec: bad baseline: " << error << "\n";
+    return exit_usage;
+  }
+
   suite_options o;
   o.run.url = *url;
   o.run.tls.verify = !insecure_;
@@ -95,6 +106,13 @@ int run_command::run() const {
   o.jobs = jobs_ ? jobs_ : std::max(1u, std::thread::hardware_concurrency());
   o.strict = strict_;
   o.terminal = isatty(STDOUT_FILENO);
+  if (!baseline_.empty()) {
+    o.accepted = [&base](const case_result& r) {
+      for (const auto& e : base.accepted)
+        if (e.id == r.id) return e.expected == r.overall;
+      return false;
+    };
+  }
 
   if (!probe_target(o.run, error)) {
     std::cerr << "wsspec: the target " << url->to_string() << " cannot be reached: " << error
@@ -104,6 +122,18 @@ int run_command::run() const {
   suite_outcome out = run_suite(cases, o, std::cout);
   std::string cmd = "wsspec run " + url_;
   out.summary.command = cmd;
+  if (!baseline_.empty()) {
+    const baseline_outcome b = apply_baseline(base, out.summary.cases, strict_);
+    out.summary.baseline_file = baseline_;
+    out.summary.baseline_accepted = b.accepted;
+    out.summary.baseline_new_failures = b.new_failures;
+    out.summary.baseline_now_passing = b.now_passing;
+    if (!b.accepted.empty())
+      std::cout << b.accepted.size() << " failing case(s) accepted by the baseline " << baseline_
+                << "\n";
+    for (const auto& id : b.now_passing)
+      std::cout << "baseline entry " << id << " now passes: remove it from " << baseline_ << "\n";
+  }
 
   if (!out_dir_.empty()) {
     const std::filesystem::path dir(out_dir_);

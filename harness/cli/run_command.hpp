@@ -1,5 +1,6 @@
 // `wsspec run URL [--cases PAT,...] [--exclude PAT,...] [--jobs N] [--timeout S] [--out DIR]
-//                 [--strict] [--insecure] [--ca FILE] [--case-dir DIR] [--autobahn-json FILE]`
+//                 [--strict] [--baseline FILE] [--insecure] [--ca FILE] [--case-dir DIR]
+//                 [--autobahn-json FILE]`
 // and `wsspec list [--cases PAT,...] [--exclude PAT,...] [--case-dir DIR] [--json]`.
 // Exit codes (DESIGN.md): 0 all passed, 1 a case failed, 2 bad usage or bad case file,
 // 3 the target could not be reached at all.
@@ -35,6 +36,7 @@ class run_command {
   bool insecure_ = false;
   std::string ca_file_;
   std::string autobahn_json_;
+  std::string baseline_;
 };
 
 class list_command {

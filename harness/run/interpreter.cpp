@@ -81,7 +81,10 @@ std::string describe(const expect_event& e) {
     case expect_event::kind::handshake: {
       std::string s;
       for (int st : e.statuses) s += (s.empty() ? "" : "/") + std::to_string(st);
-      return "an HTTP " + s + " response";
+      std::string h;
+      for (const auto& [name, value] : e.headers)
+        h += (h.empty() ? " with " : " and ") + name + (value.empty() ? "" : ": " + value);
+      return "an HTTP " + s + " response" + h;
     }
   }
   return "?";

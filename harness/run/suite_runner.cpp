@@ -8,6 +8,7 @@
 #include <ostream>
 #include <thread>
 
+#include "run/baseline.hpp"
 #include "version.hpp"
 
 namespace wsspec {
@@ -40,14 +41,11 @@ std::string now_iso8601() {
   return buf;
 }
 
-bool counts_as_failure(verdict v, bool strict) {
-  return v == verdict::fail || v == verdict::error || (strict && v == verdict::non_strict);
-}
-
-std::string case_line(const case_result& r) {
+std::string case_line(const case_result& r, bool accepted) {
   char head[64];
   std::snprintf(head, sizeof head, "%-13s", std::string(to_string(r.overall)).c_str());
   std::string line = head + r.id;
+  if (accepted) line += " (accepted by the baseline)";
   if (r.autobahn) line += " [" + *r.autobahn + "]";
   char ms[32];
   std::snprintf(ms, sizeof ms, " (%.0f ms)", r.duration_ms);
@@ -114,14 +112,15 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
       }
       std::lock_guard lock(print_mutex);
       ++done;
-      if (counts_as_failure(r.overall, options.strict)) ++failed;
+      const bool accepted = options.accepted && options.accepted(r);
+      if (counts_as_failure(r.overall, options.strict) && !accepted) ++failed;
       if (out.summary.server_header.empty()) out.summary.server_header = r.server_header;
       if (options.terminal) {
-        if (r.overall != verdict::pass) progress << "\r\033[K" << case_line(r) << "\n";
+        if (r.overall != verdict::pass) progress << "\r\033[K" << case_line(r, accepted) << "\n";
         progress << "\r\033[K[" << done << "/" << cases.size() << "] " << failed
                  << " failed, running " << cases[i].id << std::flush;
       } else {
-        progress << case_line(r) << "\n" << std::flush;
+        progress << case_line(r, accepted) << "\n" << std::flush;
       }
       out.summary.cases[i] = std::move(r);
     }
@@ -140,6 +139,7 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   for (const auto& r : out.summary.cases) ++n[static_cast<int>(r.overall)];
   const std::size_t bad = failed;
   const std::size_t good = cases.size() - bad;
+  // Index order of verdict: pass, non_strict, info, unimplemented, fail, error.
   progress << n[0] << " pass, " << n[1] << " non-strict, " << n[2] << " info, " << n[3]
            << " unimplemented, " << n[4] << " fail, " << n[5] << " error\n";
   out.final_line = std::to_string(good) + " passed, " + std::to_string(bad) + " failed";

@@ -3,6 +3,7 @@
 // progress, and returns what the run's exit code must be (DESIGN.md).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct suite_options {
   unsigned jobs = 1;
   bool strict = false;    // non-strict verdicts count as failures
   bool terminal = false;  // live progress on one updating line instead of a line per case
+  // True for a failing result the baseline accepts: it is shown but does not fail the run.
+  std::function<bool(const case_result&)> accepted;
 };
 
 // Exit codes of `wsspec run` (DESIGN.md).

@@ -62,6 +62,12 @@ nlohmann::json to_json(const run_summary& run) {
     cases.push_back(std::move(cj));
   }
   j["summary"] = summary;
+  if (!run.baseline_file.empty()) {
+    j["baseline"] = {{"file", run.baseline_file},
+                     {"accepted", run.baseline_accepted},
+                     {"new_failures", run.baseline_new_failures},
+                     {"now_passing", run.baseline_now_passing}};
+  }
   j["cases"] = std::move(cases);
   return j;
 }

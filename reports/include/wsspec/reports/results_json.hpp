@@ -18,6 +18,10 @@ struct run_summary {
   double duration_ms = 0;
   std::string command;  // the command line that produced the run
   std::vector<case_result> cases;
+
+  // --baseline: the file and how the run compares with it (ids).
+  std::string baseline_file;
+  std::vector<std::string> baseline_accepted, baseline_new_failures, baseline_now_passing;
 };
 
 nlohmann::json to_json(const run_summary& run);
