@@ -429,7 +429,8 @@ class case_runner {
         }
       }
     }
-    note('<', describe(ev));
+    note('<', "frame " + std::string(codec::to_string(r.header.op)) + " fin=1 length " +
+                  std::to_string(r.header.payload_length) + ": " + describe(ev));
     return ev;
   }
 

@@ -15,12 +15,19 @@
 // Behaviour choices and the RFC sections behind them: echo_server.cpp.
 #pragma once
 
-#include <asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+
+// Not <asio.hpp>: a header that includes Asio before any standard header makes Asio pick a
+// different aligned_new/aligned_delete pair than the other translation units (its config reads
+// _GLIBCXX_HAVE_ALIGNED_ALLOC, defined by the first standard header), an ODR violation that
+// AddressSanitizer reports as alloc-dealloc-mismatch.
+namespace asio {
+class io_context;
+}
 
 namespace wsspec {
 
