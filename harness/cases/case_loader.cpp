@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <initializer_list>
@@ -123,15 +124,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // " (did you mean \"opcode\"?)" for a near miss, else the list of what is allowed.
 std::string suggest(std::string_view got, const std::vector<std::string_view>& allowed) {
+  // The nearest key within 2 edits; on a tie, the one sharing the longest prefix.
   std::string_view best;
-  std::size_t best_d = 3;
+  std::size_t best_d = 3, best_prefix = 0;
   for (auto a : allowed) {
     const std::size_t diff = a.size() > got.size() ? a.size() - got.size() : got.size() - a.size();
     if (diff > 2) continue;
     const std::size_t d = edit_distance(got, a);
-    if (d < best_d && d < std::max(a.size(), got.size())) {
+    std::size_t prefix = 0;
+    while (prefix < a.size() && prefix < got.size() && a[prefix] == got[prefix]) ++prefix;
+    if (d < std::max(a.size(), got.size()) &&
+        (d < best_d || (d == best_d && !best.empty() && prefix > best_prefix))) {
       best = a;
       best_d = d;
+      best_prefix = prefix;
     }
   }
   if (!best.empty()) return " (did you mean " + quote(best) + "?)";
@@ -199,9 +205,27 @@ class dom_builder {
     const auto at = what.find("parse error");
     const auto colon = at == std::string::npos ? what.find("] ") : what.find(": ", at);
     if (colon != std::string::npos) what.erase(0, colon + 2);
-    failure = load_failure{pointer(), "invalid JSON at line " + std::to_string(line) +
-                                          ", column " + std::to_string(std::max<std::size_t>(column, 1)) +
-                                          ": " + what};
+    // The "last read" part quotes the input: keep reasons short and valid UTF-8 (they end up
+    // in results.json and HTML).
+    std::string clean;
+    for (char ch : what) {
+      const auto u = static_cast<unsigned char>(ch);
+      if (clean.size() >= 200) {
+        clean += "...";
+        break;
+      }
+      if (u >= 0x80) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", u);
+        clean += buf;
+      } else {
+        clean += ch;
+      }
+    }
+    what = std::move(clean);
+    failure =
+        load_failure{pointer(), "invalid JSON at line " + std::to_string(line) + ", column " +
+                                    std::to_string(std::max<std::size_t>(column, 1)) + ": " + what};
     return false;
   }
 
@@ -257,8 +281,8 @@ class dom_builder {
 
   bool open(ojson&& v) {
     if (stack_.size() >= max_depth) {
-      failure = load_failure{pointer(), "invalid JSON: nested deeper than " +
-                                            std::to_string(max_depth) + " levels"};
+      failure = load_failure{
+          pointer(), "invalid JSON: nested deeper than " + std::to_string(max_depth) + " levels"};
       return false;
     }
     ojson* p = place(std::move(v));
@@ -368,13 +392,13 @@ void visit_object(const ojson& v, const std::string& ptr, std::string_view what,
   std::vector<bool> seen(fields.size(), false);
   for (auto it = v.begin(); it != v.end(); ++it) {
     const std::string& key = it.key();
-    const auto f = std::find_if(fields.begin(), fields.end(),
-                                [&](const field& x) { return x.key == key; });
+    const auto f =
+        std::find_if(fields.begin(), fields.end(), [&](const field& x) { return x.key == key; });
     if (f == fields.end()) {
       std::vector<std::string_view> allowed;
       for (const auto& x : fields) allowed.push_back(x.key);
-      fail(child(ptr, key), "unknown key " + quote(key) + " in " + std::string(what) +
-                                suggest(key, allowed));
+      fail(child(ptr, key),
+           "unknown key " + quote(key) + " in " + std::string(what) + suggest(key, allowed));
     }
     seen[static_cast<std::size_t>(f - fields.begin())] = true;
     f->parse(it.value(), child(ptr, key));
@@ -387,8 +411,8 @@ void visit_object(const ojson& v, const std::string& ptr, std::string_view what,
 }
 
 template <typename Fn>
-void for_each_element(const ojson& v, const std::string& ptr, std::string_view what,
-                      bool non_empty, Fn&& fn) {
+void for_each_element(const ojson& v, const std::string& ptr, std::string_view what, bool non_empty,
+                      Fn&& fn) {
   if (!v.is_array()) fail(ptr, std::string(what) + " must be an array, got " + describe(v));
   if (non_empty && v.empty()) fail(ptr, std::string(what) + " must not be empty");
   for (std::size_t i = 0; i < v.size(); ++i) fn(v[i], child(ptr, i));
@@ -417,65 +441,68 @@ payload_spec parse_payload(const ojson& v, const std::string& ptr) {
     return p;
   }
   if (!v.is_object()) {
-    fail(ptr, "a payload is a string or an object with \"text\", \"hex\", \"repeat\", "
-              "\"repeat_hex\" or \"random\"; got " +
-                  describe(v));
+    fail(ptr,
+         "a payload is a string or an object with \"text\", \"hex\", \"repeat\", "
+         "\"repeat_hex\" or \"random\"; got " +
+             describe(v));
   }
   std::string kind_key;  // the key that said what kind this is
   std::optional<std::uint64_t> size;
   std::string size_ptr;
   auto kind = [&](const std::string& key, const std::string& p_) {
     if (!kind_key.empty()) {
-      fail(p_, "a payload has one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", \"random\"; "
-               "this one already has " +
-                   quote(kind_key));
+      fail(p_,
+           "a payload has one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", \"random\"; "
+           "this one already has " +
+               quote(kind_key));
     }
     kind_key = key;
   };
-  visit_object(
-      v, ptr, "a payload",
-      {{"text",
-        [&](const ojson& x, const std::string& q) {
-          kind("text", q);
-          p.how = payload_spec::kind::bytes;
-          p.bytes = as_string(x, q);
-        }},
-       {"hex",
-        [&](const ojson& x, const std::string& q) {
-          kind("hex", q);
-          p.how = payload_spec::kind::bytes;
-          p.bytes = parse_hex(as_string(x, q), q);
-        }},
-       {"repeat",
-        [&](const ojson& x, const std::string& q) {
-          kind("repeat", q);
-          p.how = payload_spec::kind::repeat;
-          p.pattern = as_nonempty_string(x, q);
-        }},
-       {"repeat_hex",
-        [&](const ojson& x, const std::string& q) {
-          kind("repeat_hex", q);
-          p.how = payload_spec::kind::repeat;
-          p.pattern = parse_hex(as_string(x, q), q);
-          if (p.pattern.empty()) fail(q, "the pattern must have at least one byte");
-        }},
-       {"random",
-        [&](const ojson& x, const std::string& q) {
-          kind("random", q);
-          p.how = payload_spec::kind::random;
-          p.seed = as_uint(x, q, 0, std::numeric_limits<std::uint64_t>::max());
-        }},
-       {"size", [&](const ojson& x, const std::string& q) {
-          size = as_uint(x, q, 0, max_payload_size);
-          size_ptr = q;
-        }}});
+  visit_object(v, ptr, "a payload",
+               {{"text",
+                 [&](const ojson& x, const std::string& q) {
+                   kind("text", q);
+                   p.how = payload_spec::kind::bytes;
+                   p.bytes = as_string(x, q);
+                 }},
+                {"hex",
+                 [&](const ojson& x, const std::string& q) {
+                   kind("hex", q);
+                   p.how = payload_spec::kind::bytes;
+                   p.bytes = parse_hex(as_string(x, q), q);
+                 }},
+                {"repeat",
+                 [&](const ojson& x, const std::string& q) {
+                   kind("repeat", q);
+                   p.how = payload_spec::kind::repeat;
+                   p.pattern = as_nonempty_string(x, q);
+                 }},
+                {"repeat_hex",
+                 [&](const ojson& x, const std::string& q) {
+                   kind("repeat_hex", q);
+                   p.how = payload_spec::kind::repeat;
+                   p.pattern = parse_hex(as_string(x, q), q);
+                   if (p.pattern.empty()) fail(q, "the pattern must have at least one byte");
+                 }},
+                {"random",
+                 [&](const ojson& x, const std::string& q) {
+                   kind("random", q);
+                   p.how = payload_spec::kind::random;
+                   p.seed = as_uint(x, q, 0, std::numeric_limits<std::uint64_t>::max());
+                 }},
+                {"size", [&](const ojson& x, const std::string& q) {
+                   size = as_uint(x, q, 0, max_payload_size);
+                   size_ptr = q;
+                 }}});
   if (kind_key.empty()) {
-    fail(ptr, "a payload object needs one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", "
-              "\"random\"");
+    fail(ptr,
+         "a payload object needs one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", "
+         "\"random\"");
   }
   if (p.how == payload_spec::kind::bytes) {
-    if (size) fail(size_ptr, "\"size\" goes with \"repeat\", \"repeat_hex\" or \"random\", not " +
-                                 quote(kind_key));
+    if (size)
+      fail(size_ptr,
+           "\"size\" goes with \"repeat\", \"repeat_hex\" or \"random\", not " + quote(kind_key));
   } else {
     if (!size) fail(ptr, quote(kind_key) + " needs \"size\" (the number of bytes)");
     p.size = *size;
@@ -498,15 +525,16 @@ std::uint8_t parse_opcode(const ojson& v, const std::string& ptr) {
     std::vector<std::string_view> allowed;
     for (const auto& n : names) allowed.push_back(n.first);
     std::string hint = suggest(s, allowed);
-    if (hint.rfind(" (", 0) != 0) hint = "; use " + join_quoted({"text", "binary", "continuation",
-                                                                 "close", "ping", "pong"}) +
-                                         " or a number 0-15";
+    if (hint.rfind(" (", 0) != 0)
+      hint = "; use " + join_quoted({"text", "binary", "continuation", "close", "ping", "pong"}) +
+             " or a number 0-15";
     fail(ptr, "unknown opcode " + quote(s) + hint);
   }
   if (v.is_number()) return static_cast<std::uint8_t>(as_uint(v, ptr, 0, 15));
-  fail(ptr, "an opcode is a name (\"text\", \"binary\", \"continuation\", \"close\", \"ping\", "
-            "\"pong\") or a number 0-15, got " +
-                describe(v));
+  fail(ptr,
+       "an opcode is a name (\"text\", \"binary\", \"continuation\", \"close\", \"ping\", "
+       "\"pong\") or a number 0-15, got " +
+           describe(v));
 }
 
 // "text" or "binary": what a message (sent or expected) may be.
@@ -533,8 +561,9 @@ std::vector<field> shape_fields(write_shape& shape, bool& has_chunk, std::string
 
 void check_shape(const write_shape& shape, bool has_chunk, const std::string& delay_ptr) {
   if (shape.delay_ms > 0 && !has_chunk) {
-    fail(delay_ptr, "\"delay_ms\" is the pause between writes of \"chunk\" bytes; without a "
-                    "\"chunk\" > 0 there is one write and nothing to delay");
+    fail(delay_ptr,
+         "\"delay_ms\" is the pause between writes of \"chunk\" bytes; without a "
+         "\"chunk\" > 0 there is one write and nothing to delay");
   }
 }
 
@@ -570,9 +599,10 @@ send_frame parse_send_frame(const ojson& v, const std::string& ptr) {
                                     return std::isxdigit(static_cast<unsigned char>(c)) != 0;
                                   });
                 if (!hex8) {
-                  fail(q, "mask is \"random\", \"none\" or a 4-byte key as 8 hex digits "
-                          "(\"37fa213d\"), not " +
-                              quote(s));
+                  fail(q,
+                       "mask is \"random\", \"none\" or a 4-byte key as 8 hex digits "
+                       "(\"37fa213d\"), not " +
+                           quote(s));
                 }
                 const std::string key = parse_hex(s, q);
                 f.masked = true;
@@ -614,20 +644,17 @@ send_message parse_send_message(const ojson& v, const std::string& ptr) {
   send_message m;
   bool has_chunk = false;
   std::string delay_ptr;
-  visit_object(v, ptr, "send_message",
-               concat({{"opcode",
-                        [&](const ojson& x, const std::string& q) {
-                          m.opcode = parse_message_opcode(x, q);
-                        }},
-                       {"payload",
-                        [&](const ojson& x, const std::string& q) {
-                          m.payload = parse_payload(x, q);
-                        }},
-                       {"fragment_size",
-                        [&](const ojson& x, const std::string& q) {
-                          m.fragment_size = as_uint(x, q, 0, max_payload_size);
-                        }}},
-                      shape_fields(m.shape, has_chunk, delay_ptr)));
+  visit_object(
+      v, ptr, "send_message",
+      concat({{"opcode", [&](const ojson& x,
+                             const std::string& q) { m.opcode = parse_message_opcode(x, q); }},
+              {"payload",
+               [&](const ojson& x, const std::string& q) { m.payload = parse_payload(x, q); }},
+              {"fragment_size",
+               [&](const ojson& x, const std::string& q) {
+                 m.fragment_size = as_uint(x, q, 0, max_payload_size);
+               }}},
+             shape_fields(m.shape, has_chunk, delay_ptr)));
   check_shape(m.shape, has_chunk, delay_ptr);
   return m;
 }
@@ -638,8 +665,7 @@ send_raw parse_send_raw(const ojson& v, const std::string& ptr) {
   std::string delay_ptr, bytes_key;
   auto bytes = [&](const char* key, const std::string& q) {
     if (!bytes_key.empty()) {
-      fail(q, "send_raw has one of \"hex\" and \"text\"; this one already has " +
-                  quote(bytes_key));
+      fail(q, "send_raw has one of \"hex\" and \"text\"; this one already has " + quote(bytes_key));
     }
     bytes_key = key;
   };
@@ -668,48 +694,48 @@ handshake_spec parse_handshake(const ojson& v, const std::string& ptr) {
   auto edit = [&](const char* key) {
     if (edit_key.empty()) edit_key = key;
   };
-  visit_object(
-      v, ptr, "handshake",
-      {{"method",
-        [&](const ojson& x, const std::string& q) {
-          edit("method");
-          h.method = as_string(x, q);
-        }},
-       {"target",
-        [&](const ojson& x, const std::string& q) {
-          edit("target");
-          h.target = as_string(x, q);
-        }},
-       {"version",
-        [&](const ojson& x, const std::string& q) {
-          edit("version");
-          h.version = as_string(x, q);
-        }},
-       {"add",
-        [&](const ojson& x, const std::string& q) {
-          edit("add");
-          h.add = parse_pairs(x, q, "add");
-        }},
-       {"remove",
-        [&](const ojson& x, const std::string& q) {
-          edit("remove");
-          for_each_element(x, q, "remove", false, [&](const ojson& e, const std::string& p) {
-            h.remove.push_back(as_nonempty_string(e, p));
-          });
-        }},
-       {"set",
-        [&](const ojson& x, const std::string& q) {
-          edit("set");
-          h.set = parse_pairs(x, q, "set");
-        }},
-       {"raw",
-        [&](const ojson& x, const std::string& q) {
-          h.raw = as_nonempty_string(x, q);
-          raw_ptr = q;
-        }},
-       {"trailing_hex", [&](const ojson& x, const std::string& q) {
-          h.trailing = parse_hex(as_string(x, q), q);
-        }}});
+  visit_object(v, ptr, "handshake",
+               {{"method",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("method");
+                   h.method = as_string(x, q);
+                 }},
+                {"target",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("target");
+                   h.target = as_string(x, q);
+                 }},
+                {"version",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("version");
+                   h.version = as_string(x, q);
+                 }},
+                {"add",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("add");
+                   h.add = parse_pairs(x, q, "add");
+                 }},
+                {"remove",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("remove");
+                   for_each_element(x, q, "remove", false,
+                                    [&](const ojson& e, const std::string& p) {
+                                      h.remove.push_back(as_nonempty_string(e, p));
+                                    });
+                 }},
+                {"set",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("set");
+                   h.set = parse_pairs(x, q, "set");
+                 }},
+                {"raw",
+                 [&](const ojson& x, const std::string& q) {
+                   h.raw = as_nonempty_string(x, q);
+                   raw_ptr = q;
+                 }},
+                {"trailing_hex", [&](const ojson& x, const std::string& q) {
+                   h.trailing = parse_hex(as_string(x, q), q);
+                 }}});
   if (h.raw && !edit_key.empty()) {
     fail(raw_ptr, "\"raw\" is the whole request head, so it cannot be combined with " +
                       quote(edit_key) + " (only \"trailing_hex\" goes with it)");
@@ -725,11 +751,13 @@ verdict parse_grade(const ojson& v, const std::string& ptr) {
   if (s == "unimplemented") return verdict::unimplemented;
   if (s == "fail") return verdict::fail;
   if (s == "error") {
-    fail(ptr, "\"error\" is not a grade a case gives (it means wsspec could not run the case); "
-              "use \"pass\", \"non-strict\", \"info\", \"unimplemented\" or \"fail\"");
+    fail(ptr,
+         "\"error\" is not a grade a case gives (it means wsspec could not run the case); "
+         "use \"pass\", \"non-strict\", \"info\", \"unimplemented\" or \"fail\"");
   }
-  fail(ptr, "unknown grade " + quote(s) + "; use \"pass\", \"non-strict\", \"info\", "
-                                         "\"unimplemented\" or \"fail\"");
+  fail(ptr, "unknown grade " + quote(s) +
+                "; use \"pass\", \"non-strict\", \"info\", "
+                "\"unimplemented\" or \"fail\"");
 }
 
 std::vector<std::uint16_t> parse_close_codes(const ojson& v, const std::string& ptr) {
@@ -751,8 +779,8 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
   std::string kind_key;
   auto kind = [&](const char* key, expect_event::kind k, const std::string& q) {
     if (!kind_key.empty()) {
-      fail(q, "an event has exactly one key; this one has " + quote(kind_key) + " and " +
-                  quote(key));
+      fail(q,
+           "an event has exactly one key; this one has " + quote(kind_key) + " and " + quote(key));
     }
     kind_key = key;
     e.what = k;
@@ -769,12 +797,11 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
       {{"message",
         [&](const ojson& x, const std::string& q) {
           kind("message", expect_event::kind::message, q);
-          visit_object(x, q, "message",
-                       {{"opcode",
-                         [&](const ojson& y, const std::string& r) {
-                           e.opcode = parse_message_opcode(y, r);
-                         }},
-                        {"payload", echo_or_payload}});
+          visit_object(
+              x, q, "message",
+              {{"opcode", [&](const ojson& y,
+                              const std::string& r) { e.opcode = parse_message_opcode(y, r); }},
+               {"payload", echo_or_payload}});
         }},
        {"pong",
         [&](const ojson& x, const std::string& q) {
@@ -784,18 +811,16 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
        {"close",
         [&](const ojson& x, const std::string& q) {
           kind("close", expect_event::kind::close, q);
-          visit_object(x, q, "close",
-                       {{"codes", [&](const ojson& y, const std::string& r) {
-                           e.codes = parse_close_codes(y, r);
-                         }}});
+          visit_object(x, q, "close", {{"codes", [&](const ojson& y, const std::string& r) {
+                                          e.codes = parse_close_codes(y, r);
+                                        }}});
         }},
        {"fail",
         [&](const ojson& x, const std::string& q) {
           kind("fail", expect_event::kind::fail, q);
-          visit_object(x, q, "fail",
-                       {{"codes", [&](const ojson& y, const std::string& r) {
-                           e.codes = parse_close_codes(y, r);
-                         }}});
+          visit_object(x, q, "fail", {{"codes", [&](const ojson& y, const std::string& r) {
+                                         e.codes = parse_close_codes(y, r);
+                                       }}});
         }},
        {"drop",
         [&](const ojson& x, const std::string& q) {
@@ -804,22 +829,22 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
         }},
        {"handshake", [&](const ojson& x, const std::string& q) {
           kind("handshake", expect_event::kind::handshake, q);
-          visit_object(
-              x, q, "handshake",
-              {{"status",
-                [&](const ojson& y, const std::string& r) {
-                  for_each_element(y, r, "status", false,
-                                   [&](const ojson& s, const std::string& p) {
-                                     e.statuses.push_back(static_cast<int>(as_uint(s, p, 100, 599)));
-                                   });
-                }},
-               {"headers", [&](const ojson& y, const std::string& r) {
-                  e.headers = parse_pairs(y, r, "headers");
-                }}});
+          visit_object(x, q, "handshake",
+                       {{"status",
+                         [&](const ojson& y, const std::string& r) {
+                           for_each_element(
+                               y, r, "status", false, [&](const ojson& s, const std::string& p) {
+                                 e.statuses.push_back(static_cast<int>(as_uint(s, p, 100, 599)));
+                               });
+                         }},
+                        {"headers", [&](const ojson& y, const std::string& r) {
+                           e.headers = parse_pairs(y, r, "headers");
+                         }}});
         }}});
   if (kind_key.empty()) {
-    fail(ptr, "an event needs one of \"message\", \"pong\", \"close\", \"fail\", \"drop\", "
-              "\"handshake\"");
+    fail(ptr,
+         "an event needs one of \"message\", \"pong\", \"close\", \"fail\", \"drop\", "
+         "\"handshake\"");
   }
   return e;
 }
@@ -847,20 +872,16 @@ expect_step parse_expect(const ojson& v, const std::string& ptr) {
         [&](const ojson& alts, const std::string& q) {
           for_each_element(alts, q, "one_of", true, [&](const ojson& a, const std::string& p) {
             alternative alt;
-            visit_object(a, p, "an alternative",
-                         {{"grade",
-                           [&](const ojson& g, const std::string& r) {
-                             alt.grade = parse_grade(g, r);
-                           },
-                           true},
-                          {"events",
-                           [&](const ojson& es, const std::string& r) {
-                             alt.events = parse_events(es, r);
-                           },
-                           true},
-                          {"note", [&](const ojson& n, const std::string& r) {
-                             alt.note = as_string(n, r);
-                           }}});
+            visit_object(
+                a, p, "an alternative",
+                {{"grade",
+                  [&](const ojson& g, const std::string& r) { alt.grade = parse_grade(g, r); },
+                  true},
+                 {"events",
+                  [&](const ojson& es, const std::string& r) { alt.events = parse_events(es, r); },
+                  true},
+                 {"note",
+                  [&](const ojson& n, const std::string& r) { alt.note = as_string(n, r); }}});
             x.alternatives.push_back(std::move(alt));
           });
         },
@@ -885,22 +906,24 @@ step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint3
     }
     if (key == "timeout_ms") continue;
     if (!action.empty()) {
-      fail(ptr, "a step does exactly one thing; this one has " + quote(action) + " and " +
-                    quote(key));
+      fail(ptr,
+           "a step does exactly one thing; this one has " + quote(action) + " and " + quote(key));
     }
     action = key;
   }
   if (action.empty()) {
-    fail(ptr, "a step needs one of \"send_frame\", \"send_message\", \"send_raw\", "
-              "\"handshake\", \"expect\"");
+    fail(ptr,
+         "a step needs one of \"send_frame\", \"send_message\", \"send_raw\", "
+         "\"handshake\", \"expect\"");
   }
   const std::string p = child(ptr, action);
   const ojson& body = v.find(action).value();
   if (const auto t = v.find("timeout_ms"); t != v.end()) {
     const std::string q = child(ptr, "timeout_ms");
     if (action != "expect") {
-      fail(q, "\"timeout_ms\" goes with \"expect\" (a case's own time-out is the top-level "
-              "\"timeout_ms\")");
+      fail(q,
+           "\"timeout_ms\" goes with \"expect\" (a case's own time-out is the top-level "
+           "\"timeout_ms\")");
     }
     timeout = static_cast<std::uint32_t>(as_uint(t.value(), q, 1, max_timeout_ms));
     timeout_ptr = q;
@@ -943,8 +966,9 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         [&](const ojson& x, const std::string& q) {
           c.id = as_string(x, q);
           if (!valid_id(c.id)) {
-            fail(q, "id " + quote(c.id) + " must be lower-case letters, digits, \".\", \"_\", "
-                                          "\"-\", in \"/\"-separated parts (\"framing/text-125\")");
+            fail(q, "id " + quote(c.id) +
+                        " must be lower-case letters, digits, \".\", \"_\", "
+                        "\"-\", in \"/\"-separated parts (\"framing/text-125\")");
           }
         },
         true},
@@ -1048,8 +1072,9 @@ ojson substitute_string(const std::string& s, const std::string& ptr, const para
     const auto it = row.find(name);
     if (it == row.end()) {
       if (row_ptr.empty()) {
-        fail(ptr, "unknown matrix parameter " + quote(name) + ": this file has no \"matrix\" "
-                  "(write \"$${\" for a literal \"${\")");
+        fail(ptr, "unknown matrix parameter " + quote(name) +
+                      ": this file has no \"matrix\" "
+                      "(write \"$${\" for a literal \"${\")");
       }
       fail(ptr, "unknown matrix parameter " + quote(name) + ": not in matrix row " + row_ptr +
                     " (" + param_list(row) + ")");
@@ -1111,6 +1136,42 @@ ojson substitute(const ojson& v, const std::string& ptr, const params& row,
   return v;
 }
 
+bool has_reference(const ojson& v) {
+  if (v.is_string()) return v.get_ref<const std::string&>().find("${") != std::string::npos;
+  if (v.is_structured()) {
+    for (const auto& x : v)
+      if (has_reference(x)) return true;
+  }
+  return false;
+}
+
+// Whether what the template has at `ptr` (an error's place) involves a matrix parameter, so
+// that the error message should say which row made it.
+bool row_dependent(const ojson& templ, const std::string& ptr) {
+  const ojson* v = &templ;
+  std::size_t pos = 0;
+  while (pos < ptr.size()) {
+    if (v->is_string()) break;  // "${x}" replaced by a structure; the error is inside it
+    const std::size_t next = std::min(ptr.find('/', pos + 1), ptr.size());
+    std::string token = ptr.substr(pos + 1, next - pos - 1);
+    for (std::size_t i = 0; (i = token.find('~', i)) != std::string::npos; ++i)
+      token.replace(i, 2, token.compare(i, 2, "~1") == 0 ? "/" : "~");
+    pos = next;
+    if (v->is_object()) {
+      const auto it = v->find(token);
+      if (it == v->end()) return false;
+      v = &it.value();
+    } else if (v->is_array()) {
+      const std::size_t i = std::strtoull(token.c_str(), nullptr, 10);
+      if (i >= v->size()) return false;
+      v = &(*v)[i];
+    } else {
+      return false;
+    }
+  }
+  return has_reference(*v);
+}
+
 std::vector<test_case> parse_file(std::string_view file_name, std::string_view area,
                                   std::string_view text) {
   if (text.size() > max_case_file_size) {
@@ -1152,7 +1213,7 @@ std::vector<test_case> parse_file(std::string_view file_name, std::string_view a
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     if (it.key() != "matrix") {
       templ.get_ref<ojson::object_t&>().ojson::object_t::Container::emplace_back(it.key(),
-                                                                                   it.value());
+                                                                                 it.value());
     }
   }
   std::map<std::string, std::size_t> ids;  // id -> row, for duplicates within the file
@@ -1176,7 +1237,9 @@ std::vector<test_case> parse_file(std::string_view file_name, std::string_view a
     try {
       c = parse_case(substitute(templ, "", row, row_ptr), area);
     } catch (load_failure& f) {
-      if (f.reason.find(row_ptr) == std::string::npos) f.reason += " (in matrix row " + row_ptr + ")";
+      if (f.reason.find(row_ptr) == std::string::npos && row_dependent(templ, f.pointer)) {
+        f.reason += " (in matrix row " + row_ptr + ")";
+      }
       throw;
     }
     c.source = std::string(file_name) + "#" + row_ptr;
@@ -1254,7 +1317,8 @@ bool check_unique_ids(const std::vector<test_case>& cases, case_error& error) {
       error.pointer = "/id";
       error.reason = "duplicate id " + quote(cases[i].id) +
                      (hash == std::string::npos ? "" : " (made by " + src.substr(hash + 1) + ")") +
-                     "; " + cases[it->second].source + " has it too (ids are unique across all "
+                     "; " + cases[it->second].source +
+                     " has it too (ids are unique across all "
                      "loaded cases)";
       return false;
     }
@@ -1329,8 +1393,7 @@ bool load_builtin_cases(std::vector<test_case>& out, case_error& error) {
   error = case_error{};
   const std::size_t before = out.size();
   try {
-    std::vector<embedded_case_file> files(builtin_case_files().begin(),
-                                          builtin_case_files().end());
+    std::vector<embedded_case_file> files(builtin_case_files().begin(), builtin_case_files().end());
     std::sort(files.begin(), files.end(),
               [](const auto& a, const auto& b) { return a.path < b.path; });
     bool ok = true;

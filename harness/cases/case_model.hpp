@@ -114,7 +114,7 @@ struct test_case {
   std::vector<std::string> tags;
   std::uint32_t timeout_ms = 5000;
   // The default handshake is done before the steps unless the steps start with a
-  // handshake_spec (handshake cases) or `connect` is false.
+  // handshake_spec (handshake cases).
   std::vector<step> steps;
   // After the steps, if the connection is still open, wsspec closes it (1000) and grades the
   // closing behaviour; cases that end with the target failing the connection skip this.

@@ -577,8 +577,12 @@ class case_runner {
 
   std::string why_suffix() const {
     if (case_.rfc.empty()) return "";
-    std::string s = " (RFC 6455 ";
-    for (std::size_t i = 0; i < case_.rfc.size(); ++i) s += (i ? ", " : "") + case_.rfc[i];
+    // Sections of RFC 6455 are written bare ("5.2"), others with their RFC ("RFC 7692 7.2.1").
+    std::string s = " (";
+    for (std::size_t i = 0; i < case_.rfc.size(); ++i) {
+      const std::string& sec = case_.rfc[i];
+      s += (i ? ", " : "") + (sec.starts_with("RFC ") ? sec : "RFC 6455 " + sec);
+    }
     return s + ")";
   }
 
