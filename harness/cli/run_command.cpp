@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -131,8 +132,17 @@ int run_command::run() const {
     if (!b.accepted.empty())
       std::cout << b.accepted.size() << " failing case(s) accepted by the baseline " << baseline_
                 << "\n";
-    for (const auto& id : b.now_passing)
-      std::cout << "baseline entry " << id << " now passes: remove it from " << baseline_ << "\n";
+    for (const auto& id : b.now_passing) {
+      const auto it = std::find_if(out.summary.cases.begin(), out.summary.cases.end(),
+                                   [&](const case_result& r) { return r.id == id; });
+      if (it != out.summary.cases.end() && it->overall == verdict::pass) {
+        std::cout << "baseline entry " << id << " now passes: remove it from " << baseline_
+                  << "\n";
+      } else if (it != out.summary.cases.end()) {
+        std::cout << "baseline entry " << id << " is now " << to_string(it->overall)
+                  << ", not what the baseline lists: update " << baseline_ << "\n";
+      }
+    }
   }
 
   if (!out_dir_.empty()) {

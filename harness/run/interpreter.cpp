@@ -569,10 +569,10 @@ class case_runner {
     std::string reason = "expected " + expected + "; got " + describe(got);
     if (seen.size() > 1)
       reason += " (after " + std::to_string(seen.size() - 1) + " matching event(s))";
-    if (got.what == event::kind::violation) reason = "the target sent " + describe(got);
     if (got.what == event::kind::timeout)
       reason = "expected " + expected + "; nothing arrived before the time-out";
-    fail_data(reason + why_suffix());
+    // A violation names its own RFC section; the case's sections would only repeat it.
+    fail_data(got.what == event::kind::violation ? reason : reason + why_suffix());
   }
 
   std::string why_suffix() const {

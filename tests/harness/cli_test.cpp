@@ -1,0 +1,717 @@
+// The `wsspec` program as users and CI scripts see it (DESIGN.md, "The wsspec command"): the
+// real binary is run as a child process, with its stdout and stderr captured and a bounded
+// time, against `wsspec serve` (everything must pass) and against tests/targets/
+// fragile_server.py, a deliberately broken server (verdicts must fail, with reasons, and the
+// liveness check must notice that the target died).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef WSSPEC_BINARY
+#error "WSSPEC_BINARY must be the path of the wsspec executable (tests/CMakeLists.txt)"
+#endif
+#ifndef WSSPEC_SOURCE_DIR
+#error "WSSPEC_SOURCE_DIR must be the project's source folder (tests/CMakeLists.txt)"
+#endif
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+const std::string wsspec_binary = WSSPEC_BINARY;
+const std::string source_dir = WSSPEC_SOURCE_DIR;
+const std::string python = "/usr/bin/python3";
+
+// ---- child processes -------------------------------------------------------------------------
+
+struct pipe_fds {
+  int read = -1, write = -1;
+};
+
+pipe_fds make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return {};
+  return {fds[0], fds[1]};
+}
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// Starts argv with stdin from /dev/null, stdout (and stderr, unless `err` is null: then it is
+// inherited) into new pipes. Returns the pid, or -1.
+pid_t spawn(const std::vector<std::string>& argv, int* out, int* err) {
+  pipe_fds o = make_pipe();
+  pipe_fds e = err ? make_pipe() : pipe_fds{};
+  if (o.read < 0 || (err && e.read < 0)) return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, o.write, STDOUT_FILENO);
+  if (err) posix_spawn_file_actions_adddup2(&actions, e.write, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close_fd(o.write);
+  close_fd(e.write);
+  if (rc != 0) {
+    close_fd(o.read);
+    close_fd(e.read);
+    return -1;
+  }
+  *out = o.read;
+  if (err) *err = e.read;
+  return pid;
+}
+
+// Waits for pid until `deadline`; SIGKILLs it after. Returns the exit status as a shell gives it
+// (128 + signal for a signal).
+int reap(pid_t pid, steady::time_point deadline) {
+  int status = 0;
+  while (true) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) return -1;
+    if (steady::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+struct run_result {
+  int exit = -1;
+  std::string out, err;
+  bool timed_out = false;
+};
+
+std::ostream& operator<<(std::ostream& os, const run_result& r) {
+  return os << "exit " << r.exit << (r.timed_out ? " (timed out)" : "") << "\n--- stdout:\n"
+            << r.out << "--- stderr:\n"
+            << r.err;
+}
+
+// Runs argv to completion (at most `limit`, then it is killed) and captures both outputs.
+run_result run(const std::vector<std::string>& argv, std::chrono::seconds limit = 60s) {
+  run_result r;
+  int out = -1, err = -1;
+  const pid_t pid = spawn(argv, &out, &err);
+  if (pid < 0) {
+    r.err = "cannot start " + argv[0];
+    return r;
+  }
+  const auto deadline = steady::now() + limit;
+  pollfd fds[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  int open = 2;
+  while (open > 0) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()).count();
+    if (left <= 0) {
+      r.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    const int n = ::poll(fds, 2, static_cast<int>(std::min<long long>(left, 1000)));
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[65536];
+      const ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open;
+      }
+    }
+  }
+  for (auto& f : fds) close_fd(f.fd);
+  r.exit = reap(pid, steady::now() + 5s);
+  return r;
+}
+
+run_result wsspec(std::vector<std::string> args, std::chrono::seconds limit = 60s) {
+  args.insert(args.begin(), wsspec_binary);
+  return run(args, limit);
+}
+
+// A server running in the background: started, its first stdout line read (with a deadline),
+// and stopped by its PID.
+class background_server {
+ public:
+  // `listening` extracts the port from the server's first line (nullopt: not the line wanted).
+  background_server(const std::vector<std::string>& argv,
+                    std::optional<int> (*listening)(const std::string& line)) {
+    pid_ = spawn(argv, &out_, nullptr);
+    if (pid_ < 0) {
+      error_ = "cannot start " + argv[0];
+      return;
+    }
+    const auto deadline = steady::now() + 30s;
+    std::string text;
+    while (steady::now() < deadline) {
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, 100) < 0 && errno != EINTR) break;
+      if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+        char buf[4096];
+        const ssize_t got = ::read(out_, buf, sizeof buf);
+        if (got <= 0) break;
+        text.append(buf, static_cast<std::size_t>(got));
+        const auto nl = text.find('\n');
+        if (nl != std::string::npos) {
+          if (const auto port = listening(text.substr(0, nl))) {
+            port_ = *port;
+            return;
+          }
+          break;
+        }
+      }
+    }
+    error_ = "the server did not say it listens; its output: " + text;
+    stop();
+  }
+  background_server(const background_server&) = delete;
+  background_server& operator=(const background_server&) = delete;
+  ~background_server() { stop(); }
+
+  bool ok() const { return port_ > 0; }
+  const std::string& error() const { return error_; }
+  int port() const { return port_; }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/"; }
+  pid_t pid() const { return pid_; }
+
+  // Whether the process is still running (a dead one is reaped here).
+  bool alive() {
+    if (pid_ < 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    return true;
+  }
+
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      reap(pid_, steady::now() + 5s);
+      pid_ = -1;
+    }
+    close_fd(out_);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  int port_ = 0;
+  std::string error_;
+};
+
+// "listening on ws://127.0.0.1:PORT/" (wsspec serve)
+std::optional<int> wsspec_serve_port(const std::string& line) {
+  static const std::regex re(R"(^listening on ws://127\.0\.0\.1:([0-9]+)/$)");
+  std::smatch m;
+  if (!std::regex_match(line, m, re)) return std::nullopt;
+  return std::stoi(m[1]);
+}
+
+// "listening PORT" (tests/targets/*.py)
+std::optional<int> python_target_port(const std::string& line) {
+  static const std::regex re(R"(^listening ([0-9]+)$)");
+  std::smatch m;
+  if (!std::regex_match(line, m, re)) return std::nullopt;
+  return std::stoi(m[1]);
+}
+
+// ---- files -----------------------------------------------------------------------------------
+
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (fs::temp_directory_path() / "wsspec_cli_test_XXXXXX").string();
+    if (::mkdtemp(pattern.data())) path_ = pattern;
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+json read_json(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return json::value_t::discarded;
+  return json::parse(f, nullptr, false);
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string last_line(const std::string& text) {
+  const auto l = lines(text);
+  return l.empty() ? std::string() : l.back();
+}
+
+// A port nothing listens on: bound to get a free one, then closed.
+int closed_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  ::close(s);
+  return port;
+}
+
+// `wsspec list --json [args]`, parsed.
+json list_json(std::vector<std::string> args = {}) {
+  args.insert(args.begin(), {"list", "--json"});
+  const run_result r = wsspec(args);
+  EXPECT_EQ(r.exit, 0) << r;
+  return json::parse(r.out, nullptr, false);
+}
+
+std::map<std::string, json> by_id(const json& results) {
+  std::map<std::string, json> out;
+  for (const auto& c : results["cases"]) out[c["id"].get<std::string>()] = c;
+  return out;
+}
+
+// ---- the command line, without a target -----------------------------------------------------
+
+TEST(CliUsage, VersionExitsZero) {
+  const run_result r = wsspec({"--version"});
+  EXPECT_EQ(r.exit, 0) << r;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^[0-9]+\.[0-9]+\.[0-9]+)"))) << r;
+}
+
+TEST(CliUsage, NoSubcommandIsUsageError) {
+  const run_result r = wsspec({});
+  EXPECT_EQ(r.exit, 2) << r;
+  EXPECT_FALSE(r.err.empty()) << r;
+}
+
+TEST(CliUsage, UnknownSubcommandOrOptionIsUsageError) {
+  EXPECT_EQ(wsspec({"frobnicate"}).exit, 2);
+  EXPECT_EQ(wsspec({"list", "--no-such-option"}).exit, 2);
+  EXPECT_EQ(wsspec({"run"}).exit, 2);  // the URL is required
+}
+
+TEST(CliUsage, RunWithANonWebSocketUrlIsUsageError) {
+  for (const char* url : {"http://x", "x", "ws://", "ftp://127.0.0.1/"}) {
+    const run_result r = wsspec({"run", url});
+    EXPECT_EQ(r.exit, 2) << url << "\n" << r;
+    EXPECT_NE(r.err.find(url), std::string::npos) << r;
+  }
+}
+
+TEST(CliUsage, PatternMatchingNothingIsUsageErrorNamingIt) {
+  // Checked before the target is contacted: no server is needed.
+  const run_result r = wsspec({"run", "ws://127.0.0.1:1/", "--cases", "nosuchcase"});
+  EXPECT_EQ(r.exit, 2) << r;
+  EXPECT_NE(r.err.find("nosuchcase"), std::string::npos) << r;
+  const run_result l = wsspec({"list", "--cases", "handshake/*,nosuchcase2"});
+  EXPECT_EQ(l.exit, 2) << l;
+  EXPECT_NE(l.err.find("nosuchcase2"), std::string::npos) << l;
+}
+
+TEST(CliUsage, MalformedCaseFileIsUsageErrorWithFileAndPointer) {
+  temp_dir dir;
+  ASSERT_FALSE(dir.path().empty());
+  write_file(dir.path() / "myarea" / "good.json", R"({
+    "id": "myarea/good", "title": "t", "rfc": ["5.2"], "why": "w",
+    "steps": [{"send_message": {"payload": "x"}}, {"expect": [{"message": {"payload": "echo"}}]}]
+  })");
+  write_file(dir.path() / "myarea" / "bad.json", R"({
+    "id": "myarea/bad", "title": "t", "rfc": ["5.2"], "why": "w",
+    "steps": [{"send_message": {"payload": "x"}},
+              {"send_frame": {"opcode": "txt"}}]
+  })");
+  for (const char* command : {"run", "list"}) {
+    std::vector<std::string> args = {command};
+    if (std::string(command) == "run") args.push_back("ws://127.0.0.1:1/");
+    args.insert(args.end(), {"--case-dir", dir.path().string()});
+    const run_result r = wsspec(args);
+    EXPECT_EQ(r.exit, 2) << r;
+    EXPECT_NE(r.err.find("myarea/bad.json"), std::string::npos) << r;
+    EXPECT_NE(r.err.find("/steps/1/send_frame/opcode"), std::string::npos) << r;
+    EXPECT_EQ(r.out, "") << r;
+  }
+}
+
+TEST(CliUsage, CaseDirAddsCases) {
+  temp_dir dir;
+  write_file(dir.path() / "myarea" / "good.json", R"({
+    "id": "myarea/good", "title": "my own case", "rfc": ["5.2"], "why": "w",
+    "steps": [{"send_message": {"payload": "x"}}, {"expect": [{"message": {"payload": "echo"}}]}]
+  })");
+  const json j = list_json({"--case-dir", dir.path().string(), "--cases", "myarea"});
+  ASSERT_TRUE(j.is_object()) << j;
+  ASSERT_EQ(j["cases"].size(), 1u) << j;
+  EXPECT_EQ(j["cases"][0]["id"], "myarea/good");
+  EXPECT_EQ(j["cases"][0]["area"], "myarea");
+  EXPECT_EQ(j["cases"][0]["title"], "my own case");
+  EXPECT_TRUE(j["cases"][0]["autobahn"].is_null());
+}
+
+TEST(CliUsage, UnreachableTargetExitsThree) {
+  const int port = closed_port();
+  ASSERT_GT(port, 0);
+  temp_dir dir;
+  const run_result r = wsspec({"run", "ws://127.0.0.1:" + std::to_string(port) + "/", "--cases",
+                               "handshake/*", "--out", dir / "out"},
+                              30s);
+  EXPECT_EQ(r.exit, 3) << r;
+  EXPECT_NE(r.err.find("cannot be reached"), std::string::npos) << r;
+  EXPECT_FALSE(r.timed_out);
+}
+
+TEST(CliList, JsonShape) {
+  const json j = list_json();
+  ASSERT_TRUE(j.is_object()) << j;
+  ASSERT_EQ(j.size(), 1u) << j;
+  ASSERT_TRUE(j.contains("cases") && j["cases"].is_array());
+  ASSERT_GT(j["cases"].size(), 0u);
+  std::set<std::string> ids;
+  for (const auto& c : j["cases"]) {
+    SCOPED_TRACE(c.dump());
+    ASSERT_TRUE(c.is_object());
+    std::set<std::string> keys;
+    for (const auto& [k, v] : c.items()) keys.insert(k);
+    EXPECT_EQ(keys, (std::set<std::string>{"id", "autobahn", "rfc", "title", "area", "tags"}));
+    ASSERT_TRUE(c["id"].is_string());
+    EXPECT_TRUE(ids.insert(c["id"].get<std::string>()).second) << "duplicate id";
+    EXPECT_TRUE(c["autobahn"].is_null() || c["autobahn"].is_string());
+    ASSERT_TRUE(c["rfc"].is_array());
+    EXPECT_FALSE(c["rfc"].empty());
+    for (const auto& r : c["rfc"]) EXPECT_TRUE(r.is_string());
+    EXPECT_TRUE(c["title"].is_string());
+    EXPECT_FALSE(c["title"].get<std::string>().empty());
+    EXPECT_TRUE(c["area"].is_string());
+    ASSERT_TRUE(c["tags"].is_array());
+    for (const auto& t : c["tags"]) EXPECT_TRUE(t.is_string());
+  }
+  // The plain listing ends with the count, which agrees.
+  const run_result plain = wsspec({"list"});
+  EXPECT_EQ(plain.exit, 0);
+  EXPECT_EQ(last_line(plain.out), std::to_string(j["cases"].size()) + " cases");
+}
+
+TEST(CliList, PatternsSelect) {
+  const json all = list_json();
+  const json hs = list_json({"--cases", "handshake/*"});
+  ASSERT_GT(hs["cases"].size(), 0u);
+  EXPECT_LT(hs["cases"].size(), all["cases"].size());
+  for (const auto& c : hs["cases"]) EXPECT_EQ(c["area"], "handshake") << c;
+  const json rest = list_json({"--exclude", "handshake"});
+  EXPECT_EQ(rest["cases"].size() + hs["cases"].size(), all["cases"].size());
+  for (const auto& c : rest["cases"]) EXPECT_NE(c["area"], "handshake") << c;
+}
+
+// ---- against `wsspec serve` ------------------------------------------------------------------
+
+class CliServe : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new background_server({wsspec_binary, "serve", "--port", "0"}, wsspec_serve_port);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(server_->ok()) << server_->error(); }
+  void TearDown() override { EXPECT_TRUE(server_->alive()) << "wsspec serve died"; }
+
+  static background_server* server_;
+};
+
+background_server* CliServe::server_ = nullptr;
+
+TEST_F(CliServe, FullRunPassesAndWritesResults) {
+  const json listed = list_json();
+  const std::size_t n = listed["cases"].size();
+  ASSERT_GT(n, 0u);
+  temp_dir dir;
+  const std::string out = dir / "report";
+  const std::string ab = dir / "autobahn/index.json";
+  const run_result r = wsspec({"run", server_->url(), "--out", out, "--autobahn-json", ab}, 120s);
+  ASSERT_EQ(r.exit, 0) << r;
+  EXPECT_EQ(last_line(r.out), std::to_string(n) + " passed, 0 failed") << r;
+  // Not a terminal: one line per finished case, no escape sequences.
+  EXPECT_EQ(r.out.find('\033'), std::string::npos);
+  for (const auto& c : listed["cases"])
+    EXPECT_NE(r.out.find(c["id"].get<std::string>()), std::string::npos) << c["id"];
+
+  const json results = read_json(fs::path(out) / "results.json");
+  ASSERT_TRUE(results.is_object()) << "results.json missing or not JSON";
+  EXPECT_EQ(results["tool"]["name"], "wsspec");
+  const run_result version = wsspec({"--version"});
+  EXPECT_EQ(results["tool"]["version"].get<std::string>() + "\n", version.out);
+  EXPECT_EQ(results["target"]["url"], server_->url());
+  EXPECT_TRUE(results["target"]["server"].is_string());
+  EXPECT_EQ(results["summary"]["pass"], n);
+  for (const char* k : {"non-strict", "info", "unimplemented", "fail", "error"})
+    EXPECT_EQ(results["summary"][k], 0) << k;
+  ASSERT_EQ(results["cases"].size(), n);
+  std::set<std::string> listed_ids, run_ids;
+  for (const auto& c : listed["cases"]) listed_ids.insert(c["id"].get<std::string>());
+  for (const auto& c : results["cases"]) {
+    SCOPED_TRACE(c["id"].dump());
+    run_ids.insert(c["id"].get<std::string>());
+    EXPECT_EQ(c["verdict"], "pass");
+    EXPECT_TRUE(c["duration_ms"].is_number());
+    EXPECT_GE(c["duration_ms"].get<double>(), 0.0);
+    EXPECT_FALSE(c["transcript"].empty());
+  }
+  EXPECT_EQ(run_ids, listed_ids);
+
+  const json autobahn = read_json(ab);
+  ASSERT_TRUE(autobahn.is_object()) << "Autobahn file missing or not JSON";
+  ASSERT_EQ(autobahn.size(), 1u) << autobahn;
+  const json& agent = autobahn.begin().value();
+  std::set<std::string> want, got;
+  for (const auto& c : listed["cases"])
+    if (c["autobahn"].is_string()) want.insert(c["autobahn"].get<std::string>());
+  for (const auto& [k, v] : agent.items()) {
+    got.insert(k);
+    EXPECT_EQ(v["behavior"], "OK") << k;
+    EXPECT_EQ(v["behaviorClose"], "OK") << k;
+  }
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(CliServe, HandshakePatternRunsOnlyHandshakeCases) {
+  const json listed = list_json({"--cases", "handshake/*"});
+  const std::size_t n = listed["cases"].size();
+  ASSERT_GT(n, 0u);
+  temp_dir dir;
+  const run_result r =
+      wsspec({"run", server_->url(), "--cases", "handshake/*", "--jobs", "1", "--out", dir / "o"});
+  ASSERT_EQ(r.exit, 0) << r;
+  EXPECT_EQ(last_line(r.out), std::to_string(n) + " passed, 0 failed") << r;
+  const json results = read_json(fs::path(dir / "o") / "results.json");
+  ASSERT_EQ(results["cases"].size(), n) << results.dump(1);
+  // --jobs 1 keeps the selection's order.
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(results["cases"][i]["id"], listed["cases"][i]["id"]);
+    EXPECT_EQ(results["cases"][i]["area"], "handshake");
+  }
+  EXPECT_EQ(r.out.find("framing/"), std::string::npos) << r;
+}
+
+TEST_F(CliServe, EmptyBaselineStillExitsZero) {
+  temp_dir dir;
+  write_file(dir.path() / "baseline.json", R"({"target": "wsspec serve", "accepted": []})");
+  const run_result r =
+      wsspec({"run", server_->url(), "--cases", "framing/*", "--baseline", dir / "baseline.json"});
+  EXPECT_EQ(r.exit, 0) << r;
+  EXPECT_TRUE(std::regex_match(last_line(r.out), std::regex("[1-9][0-9]* passed, 0 failed"))) << r;
+}
+
+TEST_F(CliServe, BaselineEntryForAPassingCaseIsReported) {
+  temp_dir dir;
+  write_file(dir.path() / "baseline.json", R"json({"accepted": [
+    {"id": "utf8/valid-kosme", "verdict": "fail", "reason": "it used to fail (RFC 6455 8.1)"}]})json");
+  const run_result r = wsspec({"run", server_->url(), "--cases", "utf8/*", "--baseline",
+                               dir / "baseline.json", "--out", dir / "o"});
+  EXPECT_EQ(r.exit, 0) << r;
+  EXPECT_NE(r.out.find("baseline entry utf8/valid-kosme now passes"), std::string::npos) << r;
+  const json results = read_json(fs::path(dir / "o") / "results.json");
+  EXPECT_EQ(results["baseline"]["now_passing"], json::parse(R"(["utf8/valid-kosme"])"));
+}
+
+TEST_F(CliServe, MalformedBaselineIsUsageErrorWithPointer) {
+  temp_dir dir;
+  write_file(dir.path() / "baseline.json", R"({"accepted": [
+    {"id": "a", "verdict": "fail", "reason": "r"},
+    {"id": "b", "verdict": "pass", "reason": "r"}]})");
+  const run_result r = wsspec({"run", server_->url(), "--baseline", dir / "baseline.json"});
+  EXPECT_EQ(r.exit, 2) << r;
+  EXPECT_NE(r.err.find("baseline.json: /accepted/1/verdict"), std::string::npos) << r;
+}
+
+// ---- against a deliberately broken target ----------------------------------------------------
+
+class BrokenTarget : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::access(python.c_str(), X_OK), 0) << python << " is needed for this test";
+    server_ = std::make_unique<background_server>(
+        std::vector<std::string>{python, source_dir + "/tests/targets/fragile_server.py", "0"},
+        python_target_port);
+    ASSERT_TRUE(server_->ok()) << server_->error();
+  }
+  void TearDown() override { server_.reset(); }  // kills it by its PID if still alive
+
+  // Runs `wsspec run` against the broken server and returns results.json's cases by id.
+  std::map<std::string, json> run_against(const std::string& cases, run_result& r) {
+    r = wsspec({"run", server_->url(), "--cases", cases, "--jobs", "1", "--out", dir_ / "o"}, 60s);
+    const json results = read_json(fs::path(dir_ / "o") / "results.json");
+    EXPECT_TRUE(results.is_object()) << r;
+    return results.is_object() ? by_id(results) : std::map<std::string, json>{};
+  }
+
+  std::unique_ptr<background_server> server_;
+  temp_dir dir_;
+};
+
+const std::vector<std::string> invalid_utf8_cases = {
+    "utf8/invalid-overlong-slash", "utf8/invalid-surrogate", "utf8/invalid-above-u10ffff"};
+const std::vector<std::string> rsv_cases = {"reserved/rsv-1-on-text", "reserved/rsv-4-on-text"};
+
+TEST_F(BrokenTarget, EchoedInvalidFramesFailAndValidTextPasses) {
+  run_result r;
+  const auto cases = run_against("utf8/*,reserved/*", r);
+  EXPECT_EQ(r.exit, 1) << r;
+  EXPECT_EQ(last_line(r.out), "1 passed, 5 failed") << r;
+  ASSERT_EQ(cases.size(), 6u) << r;
+  ASSERT_TRUE(cases.count("utf8/valid-kosme"));
+  EXPECT_EQ(cases.at("utf8/valid-kosme")["verdict"], "pass");
+  for (const auto& id : invalid_utf8_cases) {
+    ASSERT_TRUE(cases.count(id)) << id;
+    EXPECT_EQ(cases.at(id)["verdict"], "fail") << id;
+    const std::string reason = cases.at(id)["reason"];
+    EXPECT_NE(reason.find("not valid UTF-8"), std::string::npos) << id << ": " << reason;
+  }
+  for (const auto& id : rsv_cases) {
+    ASSERT_TRUE(cases.count(id)) << id;
+    EXPECT_EQ(cases.at(id)["verdict"], "fail") << id;
+    const std::string reason = cases.at(id)["reason"];
+    // What was expected, and what came instead (the echoed payload).
+    EXPECT_NE(reason.find("expected the target failing the connection (close 1002"),
+              std::string::npos)
+        << id << ": " << reason;
+    EXPECT_NE(reason.find("got a text message of 13 bytes"), std::string::npos)
+        << id << ": " << reason;
+    EXPECT_NE(reason.find("|Hello, world!|"), std::string::npos) << id << ": " << reason;
+  }
+  EXPECT_TRUE(server_->alive()) << "these bugs do not crash the server";
+}
+
+// A reason must say what was expected as well as what arrived, also when what arrived is a
+// frame wsspec's decoder rejects (here: the target echoed invalid UTF-8 as text).
+TEST_F(BrokenTarget, InvalidUtf8ReasonSaysWhatWasExpectedAndWhatArrived) {
+  run_result r;
+  const auto cases = run_against("utf8/invalid-*", r);
+  EXPECT_EQ(r.exit, 1) << r;
+  for (const auto& id : invalid_utf8_cases) {
+    ASSERT_TRUE(cases.count(id)) << id;
+    const std::string reason = cases.at(id)["reason"];
+    EXPECT_NE(reason.find("expected the target failing the connection (close 1007"),
+              std::string::npos)
+        << id << ": " << reason;
+    EXPECT_NE(reason.find("not valid UTF-8"), std::string::npos) << id << ": " << reason;
+  }
+}
+
+TEST_F(BrokenTarget, CrashIsCaughtByTheLivenessProbeAndTheRunGoesOn) {
+  run_result r;
+  const auto cases = run_against("utf8/*,reserved/*,opcodes/reserved-opcode-3", r);
+  EXPECT_EQ(r.exit, 1) << r;
+  EXPECT_FALSE(r.timed_out) << r;
+  ASSERT_EQ(cases.size(), 7u) << r;
+  // The selection runs area by area: opcodes first, so the crash comes first.
+  ASSERT_TRUE(cases.count("opcodes/reserved-opcode-3"));
+  const json& crash = cases.at("opcodes/reserved-opcode-3");
+  EXPECT_EQ(crash["verdict"], "fail") << crash.dump(1);
+  const std::string reason = crash["reason"];
+  EXPECT_NE(reason.find("no longer completes a handshake"), std::string::npos) << reason;
+  bool probe_in_transcript = false;
+  for (const auto& line : crash["transcript"])
+    probe_in_transcript |= line.get<std::string>().find("liveness probe failed") == 0;
+  EXPECT_TRUE(probe_in_transcript) << crash["transcript"].dump(1);
+  // The server is gone; every later case gets a verdict (error: could not connect) anyway.
+  for (const auto& [id, c] : cases) {
+    if (id == "opcodes/reserved-opcode-3") continue;
+    EXPECT_EQ(c["verdict"], "error") << id;
+    EXPECT_NE(c["reason"].get<std::string>().find("could not connect"), std::string::npos) << id;
+  }
+  EXPECT_EQ(last_line(r.out), "0 passed, 7 failed") << r;
+  EXPECT_FALSE(server_->alive());
+}
+
+TEST_F(BrokenTarget, CrashAloneFailsOnlyThatCase) {
+  run_result r;
+  const auto cases = run_against("opcodes/reserved-opcode-3", r);
+  EXPECT_EQ(r.exit, 1) << r;
+  ASSERT_EQ(cases.size(), 1u) << r;
+  const json& crash = cases.at("opcodes/reserved-opcode-3");
+  EXPECT_EQ(crash["verdict"], "fail");
+  EXPECT_NE(crash["reason"].get<std::string>().find(
+                "after this case the target no longer completes a handshake"),
+            std::string::npos)
+      << crash["reason"];
+  EXPECT_EQ(last_line(r.out), "0 passed, 1 failed") << r;
+}
+
+TEST_F(BrokenTarget, UnreachableAfterTheCrashExitsThree) {
+  run_result r;
+  (void)run_against("opcodes/reserved-opcode-3", r);
+  ASSERT_EQ(r.exit, 1) << r;
+  const run_result again = wsspec({"run", server_->url(), "--cases", "utf8/*"}, 30s);
+  EXPECT_EQ(again.exit, 3) << again;
+}
+
+}  // namespace

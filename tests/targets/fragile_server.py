@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""A deliberately broken WebSocket echo server (RFC 6455), for wsspec's own tests.
+
+Usage: fragile_server.py PORT   (listens on 127.0.0.1; PORT 0 picks a free port; prints
+"listening PORT" with the actual port once it accepts connections)
+
+It does the opening handshake, unmasks client frames, echoes text and binary messages (as one
+unmasked frame each), answers ping with pong and close with close. It has three bugs on
+purpose, so tests can prove that wsspec's verdicts fail and that its liveness check works:
+
+  (a) it does not validate UTF-8: invalid text is echoed;
+  (b) it ignores the RSV bits: a frame with RSV1-3 set is echoed like any other;
+  (c) a frame with a reserved opcode (3-7, 11-15) makes the whole process exit, as if it had
+      crashed: the next connection is refused.
+
+Being minimal, it checks nothing else either (close codes, control frame sizes, the
+handshake's version): only the utf8/, reserved/ and opcodes/reserved-opcode-* cases are meant
+to be run against it.
+
+Standard library only. Each connection has its own thread and a 10 s idle time-out; frames
+and messages are limited to 16 MiB.
+"""
+import base64
+import hashlib
+import os
+import socket
+import struct
+import sys
+import threading
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+MAX_HEAD = 16 * 1024
+MAX_SIZE = 16 * 1024 * 1024
+IDLE_TIMEOUT = 10.0
+MAX_CONNECTIONS = 64
+
+
+class Closed(Exception):
+    pass
+
+
+def read_exact(sock, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(min(n - len(buf), 65536))
+        if not chunk:
+            raise Closed()
+        buf += chunk
+    return bytes(buf)
+
+
+def handshake(sock):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            raise Closed()
+        data += chunk
+        if len(data) > MAX_HEAD:
+            raise Closed()
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    key = None
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "sec-websocket-key":
+            key = value.strip()
+    if not lines[0].startswith("GET ") or key is None:
+        sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        raise Closed()
+    accept = base64.b64encode(hashlib.sha1(key.encode("latin-1") + GUID).digest()).decode()
+    sock.sendall(
+        (
+            "HTTP/1.1 101 Switching Protocols\r\n"
+            "Upgrade: websocket\r\n"
+            "Connection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: " + accept + "\r\n"
+            "Server: fragile_server.py\r\n"
+            "\r\n"
+        ).encode("latin-1")
+    )
+    return rest
+
+
+def frame(opcode, payload):
+    n = len(payload)
+    if n < 126:
+        head = struct.pack("!BB", 0x80 | opcode, n)
+    elif n < 65536:
+        head = struct.pack("!BBH", 0x80 | opcode, 126, n)
+    else:
+        head = struct.pack("!BBQ", 0x80 | opcode, 127, n)
+    return head + payload
+
+
+class Reader:
+    """Bytes left over from the handshake first, then the socket."""
+
+    def __init__(self, sock, rest):
+        self.sock = sock
+        self.buf = bytearray(rest)
+
+    def read(self, n):
+        if len(self.buf) >= n:
+            out = bytes(self.buf[:n])
+            del self.buf[:n]
+            return out
+        out = bytes(self.buf) + read_exact(self.sock, n - len(self.buf))
+        self.buf.clear()
+        return out
+
+
+def serve(sock):
+    sock.settimeout(IDLE_TIMEOUT)
+    reader = Reader(sock, handshake(sock))
+    message_opcode = None
+    message = bytearray()
+    while True:
+        b0, b1 = read_exact_pair(reader)
+        fin = b0 & 0x80
+        # Bug (b): b0 & 0x70 (RSV1-3) is never looked at.
+        opcode = b0 & 0x0F
+        masked = b1 & 0x80
+        length = b1 & 0x7F
+        if length == 126:
+            length = struct.unpack("!H", reader.read(2))[0]
+        elif length == 127:
+            length = struct.unpack("!Q", reader.read(8))[0]
+        if length > MAX_SIZE:
+            raise Closed()
+        key = reader.read(4) if masked else b"\0\0\0\0"
+        data = reader.read(length)
+        payload = bytes(c ^ key[i % 4] for i, c in enumerate(data)) if masked else data
+
+        if opcode in (3, 4, 5, 6, 7, 11, 12, 13, 14, 15):
+            # Bug (c): a "crash" that takes the whole server down.
+            sys.stdout.flush()
+            os._exit(3)
+        if opcode == 0x8:
+            body = payload[:2] if len(payload) >= 2 else b""
+            sock.sendall(frame(0x8, body))
+            raise Closed()
+        if opcode == 0x9:
+            sock.sendall(frame(0xA, payload))
+            continue
+        if opcode == 0xA:
+            continue
+        if opcode in (0x1, 0x2):
+            message_opcode = opcode
+            message = bytearray(payload)
+        elif opcode == 0x0 and message_opcode is not None:
+            message += payload
+        else:
+            raise Closed()
+        if len(message) > MAX_SIZE:
+            raise Closed()
+        if fin:
+            # Bug (a): text is echoed without any UTF-8 check.
+            sock.sendall(frame(message_opcode, bytes(message)))
+            message_opcode = None
+            message = bytearray()
+
+
+def read_exact_pair(reader):
+    two = reader.read(2)
+    return two[0], two[1]
+
+
+def handle(sock, slots):
+    try:
+        serve(sock)
+    except (Closed, OSError):
+        pass
+    finally:
+        try:
+            sock.close()
+        finally:
+            slots.release()
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(16)
+    print("listening", listener.getsockname()[1], flush=True)
+    slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+    while True:
+        sock, _ = listener.accept()
+        slots.acquire()
+        threading.Thread(target=handle, args=(sock, slots), daemon=True).start()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        pass
