@@ -357,10 +357,13 @@ class case_runner {
       while (!inbox_.empty()) {
         std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(inbox_.data()),
                                          inbox_.size());
+        const bool frame_starts_here = decoder_.at_frame_boundary();
         const auto r = decoder_.next(in);
         std::optional<event> ev;
         if (r.status == codec::decode_status::error) {
-          ev = violation(r.error);
+          // Show the offending header when it is at hand, so the reason says what was sent.
+          ev = violation(r.error, frame_starts_here ? inbox_.substr(0, codec::max_header_size)
+                                                    : std::string());
         } else if (r.status == codec::decode_status::frame ||
                    r.status == codec::decode_status::payload) {
           ev = on_frame_bytes(r);
@@ -379,10 +382,14 @@ class case_runner {
     }
   }
 
-  event violation(codec::protocol_error e) {
+  event violation(codec::protocol_error e, const std::string& header_bytes = {}) {
     event ev(event::kind::violation);
+    const std::string_view section = codec::rfc_section(e);
     ev.detail =
-        std::string(codec::describe(e)) + " (RFC 6455 " + std::string(codec::rfc_section(e)) + ")";
+        std::string(codec::describe(e)) + " (" +
+        (section.starts_with("RFC ") ? std::string(section) : "RFC 6455 " + std::string(section)) +
+        ")";
+    if (!header_bytes.empty()) ev.detail += "; the frame's first " + preview(header_bytes, 14);
     note('<', "invalid frame: " + ev.detail);
     inbox_.clear();
     return ev;
