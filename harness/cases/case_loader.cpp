@@ -572,6 +572,10 @@ std::vector<field> concat(std::vector<field> a, std::vector<field> b) {
   return a;
 }
 
+// Repetitions of a frame, message or event: enough for a 100 000-fragment flood, bounded so a
+// case file cannot ask for unbounded work.
+constexpr std::uint64_t max_count = 1000000;
+
 send_frame parse_send_frame(const ojson& v, const std::string& ptr) {
   send_frame f;
   bool has_chunk = false;
@@ -629,7 +633,11 @@ send_frame parse_send_frame(const ojson& v, const std::string& ptr) {
               f.length = as_uint(x, q, 0, std::uint64_t{0x7FFFFFFFFFFFFFFF});
             }},
            {"payload",
-            [&](const ojson& x, const std::string& q) { f.payload = parse_payload(x, q); }}},
+            [&](const ojson& x, const std::string& q) { f.payload = parse_payload(x, q); }},
+           {"count",
+            [&](const ojson& x, const std::string& q) {
+              f.count = static_cast<std::uint32_t>(as_uint(x, q, 1, max_count));
+            }}},
           shape_fields(f.shape, has_chunk, delay_ptr)));
   check_shape(f.shape, has_chunk, delay_ptr);
   const std::uint64_t len = f.length ? *f.length : payload_size(f.payload);
@@ -653,6 +661,10 @@ send_message parse_send_message(const ojson& v, const std::string& ptr) {
               {"fragment_size",
                [&](const ojson& x, const std::string& q) {
                  m.fragment_size = as_uint(x, q, 0, max_payload_size);
+               }},
+              {"count",
+               [&](const ojson& x, const std::string& q) {
+                 m.count = static_cast<std::uint32_t>(as_uint(x, q, 1, max_count));
                }}},
              shape_fields(m.shape, has_chunk, delay_ptr)));
   check_shape(m.shape, has_chunk, delay_ptr);
@@ -827,6 +839,11 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
           kind("drop", expect_event::kind::drop, q);
           visit_object(x, q, "drop", {});
         }},
+       {"silence",
+        [&](const ojson& x, const std::string& q) {
+          kind("silence", expect_event::kind::silence, q);
+          visit_object(x, q, "silence", {});
+        }},
        {"handshake", [&](const ojson& x, const std::string& q) {
           kind("handshake", expect_event::kind::handshake, q);
           visit_object(x, q, "handshake",
@@ -844,16 +861,44 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
   if (kind_key.empty()) {
     fail(ptr,
          "an event needs one of \"message\", \"pong\", \"close\", \"fail\", \"drop\", "
-         "\"handshake\"");
+         "\"handshake\", \"silence\"");
   }
   return e;
 }
 
+// An element is an event, or {"count": N, "event": {...}} for N of the same event in a row.
 std::vector<expect_event> parse_events(const ojson& v, const std::string& ptr) {
   std::vector<expect_event> events;
+  std::uint64_t total = 0;
   for_each_element(v, ptr, "events", true, [&](const ojson& e, const std::string& p) {
+    std::uint64_t n = 1;
+    if (e.is_object() && e.contains("count")) {
+      const ojson* inner = nullptr;
+      std::string inner_ptr;
+      visit_object(
+          e, p, "a repeated event",
+          {{"count", [&](const ojson& x, const std::string& q) { n = as_uint(x, q, 1, max_count); },
+            true},
+           {"event",
+            [&](const ojson& x, const std::string& q) {
+              inner = &x;
+              inner_ptr = q;
+            },
+            true}});
+      total += n;
+      if (total > max_count) fail(p, "more than " + std::to_string(max_count) + " events");
+      const expect_event one = parse_event(*inner, inner_ptr);
+      if (one.what == expect_event::kind::silence) fail(inner_ptr, "silence cannot be repeated");
+      events.insert(events.end(), static_cast<std::size_t>(n), one);
+      return;
+    }
+    ++total;
     events.push_back(parse_event(e, p));
   });
+  for (std::size_t i = 0; i + 1 < events.size(); ++i) {
+    if (events[i].what == expect_event::kind::silence)
+      fail(ptr, "\"silence\" can only be the last event of a list (it ends the wait)");
+  }
   return events;
 }
 
@@ -1006,6 +1051,10 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         }},
        {"close_at_end",
         [&](const ojson& x, const std::string& q) { c.close_at_end = as_bool(x, q); }},
+       {"repeat",
+        [&](const ojson& x, const std::string& q) {
+          c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
+        }},
        {"steps",
         [&](const ojson& x, const std::string& q) {
           for_each_element(x, q, "steps", true, [&](const ojson& s, const std::string& p) {

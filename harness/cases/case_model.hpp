@@ -43,6 +43,7 @@ struct send_frame {
   std::optional<std::uint64_t> length;  // a length field that lies about the payload
   payload_spec payload;
   write_shape shape;
+  std::uint32_t count = 1;  // the same frame this many times, back to back (one write)
 };
 
 // A message split into frames of `fragment_size` bytes (0 = one frame).
@@ -51,6 +52,7 @@ struct send_message {
   payload_spec payload;
   std::uint64_t fragment_size = 0;
   write_shape shape;
+  std::uint32_t count = 1;  // the same message this many times, back to back (one write)
 };
 
 struct send_raw {
@@ -73,12 +75,13 @@ struct handshake_spec {
 // What the target does, as seen by wsspec.
 struct expect_event {
   enum class kind : std::uint8_t {
-    message,   // a text/binary message; payload "echo" = the last message wsspec sent
-    pong,      // a pong; payload "echo" = the last ping wsspec sent
-    close,     // a close frame from the target with one of `codes` (empty = any valid)
-    fail,      // the target fails the connection: close with one of `codes`, or a TCP drop
-    drop,      // the TCP connection ends (after a close exchange or instead of one)
-    handshake  // the handshake response: status in `statuses`
+    message,    // a text/binary message; payload "echo" = the last message wsspec sent
+    pong,       // a pong; payload "echo" = the last ping wsspec sent
+    close,      // a close frame from the target with one of `codes` (empty = any valid)
+    fail,       // the target fails the connection: close with one of `codes`, or a TCP drop
+    drop,       // the TCP connection ends (after a close exchange or instead of one)
+    handshake,  // the handshake response: status in `statuses`
+    silence     // nothing arrives before the expect step's time-out (last event only)
   };
   kind what = kind::message;
   std::optional<std::uint8_t> opcode;  // message: 1 or 2
@@ -113,6 +116,8 @@ struct test_case {
   std::string why;  // why the expected behaviour is right, in a sentence or two
   std::vector<std::string> tags;
   std::uint32_t timeout_ms = 5000;
+  // The steps run this many times on the one connection (round-trip series, Autobahn 9.7/9.8).
+  std::uint32_t repeat = 1;
   // The default handshake is done before the steps unless the steps start with a
   // handshake_spec (handshake cases).
   std::vector<step> steps;

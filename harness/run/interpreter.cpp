@@ -78,6 +78,8 @@ std::string describe(const expect_event& e) {
              (e.codes.empty() ? std::string("with any code") : codes(e.codes)) + ", or a TCP drop)";
     case expect_event::kind::drop:
       return "the TCP connection to end";
+    case expect_event::kind::silence:
+      return "nothing until the time-out";
     case expect_event::kind::handshake: {
       std::string s;
       for (int st : e.statuses) s += (s.empty() ? "" : "/") + std::to_string(st);
@@ -238,9 +240,14 @@ class case_runner {
     } else if (f.opcode == 0x8) {
       we_sent_close_ = true;
     }
-    const std::string wire =
-        encode(f.opcode, f.fin, f.rsv, f.masked, f.key, form_of(f.form), f.length, payload);
-    write(wire, f.shape, frame_summary(f.opcode, f.fin, f.rsv, payload, f.length));
+    std::string wire;
+    for (std::uint32_t i = 0; i < f.count; ++i)
+      wire += encode(f.opcode, f.fin, f.rsv, f.masked, f.key, form_of(f.form), f.length, payload);
+    if (f.opcode == 0x0 && f.count > 1)
+      for (std::uint32_t i = 1; i < f.count; ++i) last_message_ += payload;
+    write(wire, f.shape,
+          (f.count > 1 ? std::to_string(f.count) + " x " : std::string()) +
+              frame_summary(f.opcode, f.fin, f.rsv, payload, f.length));
   }
 
   void do_send(const send_message& m) {
@@ -250,15 +257,19 @@ class case_runner {
                                              : std::max<std::size_t>(payload.size(), 1);
     std::string wire;
     std::size_t frames = 0;
-    for (std::size_t pos = 0; pos == 0 || pos < payload.size(); pos += step) {
-      const std::string part = payload.substr(pos, step);
-      const bool fin = pos + step >= payload.size();
-      wire += encode(frames == 0 ? m.opcode : 0, fin, 0, true, std::nullopt,
-                     codec::length_form::minimal, std::nullopt, part);
-      ++frames;
+    for (std::uint32_t n = 0; n < m.count; ++n) {
+      std::size_t first = frames;
+      for (std::size_t pos = 0; pos == 0 || pos < payload.size(); pos += step) {
+        const std::string part = payload.substr(pos, step);
+        const bool fin = pos + step >= payload.size();
+        wire += encode(frames == first ? m.opcode : 0, fin, 0, true, std::nullopt,
+                       codec::length_form::minimal, std::nullopt, part);
+        ++frames;
+      }
     }
     write(wire, m.shape,
-          std::string(m.opcode == 1 ? "text" : "binary") + " message in " + std::to_string(frames) +
+          (m.count > 1 ? std::to_string(m.count) + " x " : std::string()) +
+              (m.opcode == 1 ? "text" : "binary") + " message in " + std::to_string(frames) +
               " frame(s), payload " + preview(payload));
   }
 
@@ -487,6 +498,8 @@ class case_runner {
         return false;
       case expect_event::kind::drop:
         return e.what == event::kind::drop;
+      case expect_event::kind::silence:
+        return e.what == event::kind::timeout;
       case expect_event::kind::handshake: {
         if (e.what != event::kind::handshake) return false;
         if (!x.statuses.empty() && !std::count(x.statuses.begin(), x.statuses.end(), e.status))
@@ -608,9 +621,18 @@ class case_runner {
         return;
       }
     }
-    for (const auto& s : case_.steps) {
-      std::visit([this](const auto& st) { this->step(st); }, s);
-      if (data_failed_) return;
+    for (std::uint32_t round = 0; round < case_.repeat; ++round) {
+      for (const auto& s : case_.steps) {
+        if (round > 0 && std::holds_alternative<handshake_spec>(s)) continue;
+        // Once the target has closed or failed the connection the outcome is decided; the
+        // steps written for a target that did not are skipped.
+        if ((tcp_gone_ || peer_sent_close_) && !awaiting_handshake_) {
+          note('*', "the connection has ended; remaining steps skipped");
+          return;
+        }
+        std::visit([this](const auto& st) { this->step(st); }, s);
+        if (data_failed_) return;
+      }
     }
   }
 
