@@ -29,5 +29,5 @@ fi
 
 status=0
 "$wsspec" run "$url" --strict --out "$out" || status=$?
-echo "report: $out/results.json (the HTML report, $out/index.html, lands with the reports work)"
+echo "report: $out/index.html"
 exit "$status"

@@ -21,6 +21,7 @@ libgtest-dev
 libgmock-dev
 libbenchmark-dev
 libsimdjson-dev
+libxml2-utils
 "
 
 missing=""

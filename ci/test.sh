@@ -9,6 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 ci/setup-debian.sh
 ci/setup-targets.sh
+tests/reports/browser/setup.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 for preset in default asan fuzz; do

@@ -1,5 +1,7 @@
 #include "cases/case_loader.hpp"
 
+#include "cases/json_pointer.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -43,24 +45,8 @@ struct load_failure {
 
 // ---- messages --------------------------------------------------------------------------
 
-// RFC 6901: "~" is written "~0" and "/" is written "~1" in a reference token.
-std::string escape_token(std::string_view key) {
-  std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string child(const std::string& ptr, std::string_view key) {
-  return ptr + "/" + escape_token(key);
+  return ptr + "/" + json_pointer_token(key);
 }
 std::string child(const std::string& ptr, std::size_t index) {
   return ptr + "/" + std::to_string(index);

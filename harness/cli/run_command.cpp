@@ -13,6 +13,8 @@
 #include "run/baseline.hpp"
 #include "run/selection.hpp"
 #include "run/suite_runner.hpp"
+#include "wsspec/reports/html_report.hpp"
+#include "wsspec/reports/junit_xml.hpp"
 
 namespace wsspec::cli {
 
@@ -68,7 +70,7 @@ run_command::run_command(CLI::App& app) {
   command_->add_option("--jobs,-j", jobs_, "Cases run in parallel (default: number of cores)");
   command_->add_option("--timeout", timeout_s_, "Time-out of every case, in seconds")
       ->check(CLI::Range(0.001, 3600.0));
-  command_->add_option("--out", out_dir_, "Write results.json into this folder");
+  command_->add_option("--out", out_dir_, "Write results.json, index.html and junit.xml into this folder");
   command_->add_flag("--strict", strict_, "Count non-strict verdicts as failures");
   command_
       ->add_option("--baseline", baseline_,
@@ -147,6 +149,9 @@ int run_command::run() const {
 
   if (!out_dir_.empty()) {
     const std::filesystem::path dir(out_dir_);
+    if (!write_file(dir / "index.html", render_html(out.summary)) ||
+        !write_file(dir / "junit.xml", render_junit(out.summary)))
+      return exit_usage;
     if (!write_file(
             dir / "results.json",
             to_json(out.summary).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +

@@ -1,5 +1,7 @@
 #include "run/baseline.hpp"
 
+#include "cases/json_pointer.hpp"
+
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -8,21 +10,6 @@
 namespace wsspec {
 
 namespace {
-
-// RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token.
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 bool parse_verdict(std::string_view s, verdict& v) {
   for (verdict c : {verdict::pass, verdict::non_strict, verdict::info, verdict::unimplemented,
@@ -53,7 +40,7 @@ bool parse_baseline(std::string_view text, const std::string& file, baseline& ou
   if (!j.is_object()) return bad("", "expected an object with an \"accepted\" array");
   for (const auto& [key, value] : j.items()) {
     if (key != "target" && key != "accepted" && key != "comment")
-      return bad("/" + pointer_token(key), "unknown key (expected target, accepted, comment)");
+      return bad("/" + json_pointer_token(key), "unknown key (expected target, accepted, comment)");
   }
   if (j.contains("target")) {
     if (!j["target"].is_string()) return bad("/target", "expected a string");
@@ -68,7 +55,8 @@ bool parse_baseline(std::string_view text, const std::string& file, baseline& ou
     if (!e.is_object()) return bad(at, "expected an object {id, verdict, reason}");
     for (const auto& [key, value] : e.items()) {
       if (key != "id" && key != "verdict" && key != "reason")
-        return bad(at + "/" + pointer_token(key), "unknown key (expected id, verdict, reason)");
+        return bad(at + "/" + json_pointer_token(key),
+                   "unknown key (expected id, verdict, reason)");
     }
     baseline_entry b;
     if (!e.contains("id") || !e["id"].is_string() || e["id"].get<std::string>().empty())

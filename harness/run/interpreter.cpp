@@ -292,8 +292,24 @@ class case_runner {
       for (const auto& [name, value] : h.add) req.fields.push_back({name, value});
       head = req.serialize();
     }
+    remember_offers(head);
     awaiting_handshake_ = true;
     write(head + h.trailing, {}, "opening handshake request " + preview(head, 48));
+  }
+
+  // The subprotocols and extensions the request offered, so a 101 is checked against what was
+  // actually sent (RFC 6455 4.1: the server may only pick from the offers).
+  void remember_offers(const std::string& head) {
+    offered_protocols_.clear();
+    offered_extensions_.clear();
+    codec::http_request req;
+    if (!codec::parse_request(head, req).complete()) return;
+    for (auto p : codec::field_list(req.fields, "Sec-WebSocket-Protocol"))
+      offered_protocols_.emplace_back(p);
+    std::vector<codec::extension_offer> offers;
+    for (auto v : codec::field_values(req.fields, "Sec-WebSocket-Extensions"))
+      codec::parse_extensions(v, offers);
+    for (const auto& o : offers) offered_extensions_.push_back(o.name);
   }
 
   // ---- receiving -------------------------------------------------------------------------
@@ -340,7 +356,8 @@ class case_runner {
                       preview(inbox_.substr(0, pr.consumed), 48));
         inbox_.erase(0, pr.consumed);
         if (resp.status == 101) {
-          const auto v = codec::validate_response(resp, key_, {}, {});
+          const auto v =
+              codec::validate_response(resp, key_, offered_protocols_, offered_extensions_);
           if (v.error != codec::response_error::none) {
             e.detail =
                 "invalid 101 response: " + v.message + " (RFC 6455 " + std::string(v.section) + ")";
@@ -505,7 +522,8 @@ class case_runner {
         if (!x.statuses.empty() && !std::count(x.statuses.begin(), x.statuses.end(), e.status))
           return false;
         for (const auto& [name, value] : x.headers) {
-          if (value.empty() ? codec::count_fields(e.fields, name) == 0
+          // [name, ""]: the response must not have the header; [name, token]: it must list it.
+          if (value.empty() ? codec::count_fields(e.fields, name) != 0
                             : !codec::field_contains_token(e.fields, name, value))
             return false;
         }
@@ -740,6 +758,7 @@ class case_runner {
   codec::message_assembler assembler_;
   std::string key_;
   std::string last_message_, last_ping_;
+  std::vector<std::string> offered_protocols_, offered_extensions_;
   bool awaiting_handshake_ = false;
   bool established_ = false;
   bool tcp_gone_ = false;

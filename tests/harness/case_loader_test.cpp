@@ -846,20 +846,23 @@ TEST(CaseLoader, BuiltinCasesLoadWithUniqueIds) {
   for (const auto& f : files) {
     EXPECT_NE(f.path, "schema.json");
     EXPECT_EQ(f.path.substr(0, f.area.size() + 1), std::string(f.area) + "/") << f.path;
-    if (f.path == "framing/text-125.json") found = true;
+    if (f.path == "pingpong/ping-too-long.json") found = true;
   }
   EXPECT_TRUE(found);
-  const auto it = std::find_if(cases.begin(), cases.end(),
-                               [](const test_case& c) { return c.id == "framing/text-125"; });
+  const auto it = std::find_if(cases.begin(), cases.end(), [](const test_case& c) {
+    return c.id == "pingpong/ping-126-bytes";
+  });
   ASSERT_NE(it, cases.end());
-  EXPECT_EQ(it->area, "framing");
-  EXPECT_EQ(it->autobahn, std::optional<std::string>("1.1.2"));
-  EXPECT_EQ(it->rfc, (std::vector<std::string>{"5.2", "5.6"}));
-  EXPECT_EQ(it->source, "framing/text-125.json");
-  const auto& m = step_as<send_message>(*it, 0);
-  EXPECT_EQ(m.opcode, 1);
-  EXPECT_EQ(m.payload.size, 125u);
-  EXPECT_TRUE(step_as<expect_step>(*it, 1).alternatives.at(0).events.at(0).echo);
+  EXPECT_EQ(it->area, "pingpong");
+  EXPECT_EQ(it->autobahn, std::optional<std::string>("2.5"));
+  EXPECT_EQ(it->rfc, (std::vector<std::string>{"5.5"}));
+  EXPECT_EQ(it->source, "pingpong/ping-too-long.json");
+  EXPECT_FALSE(it->close_at_end);
+  const auto& f = step_as<send_frame>(*it, 0);
+  EXPECT_EQ(f.opcode, 9);
+  EXPECT_EQ(f.payload.size, 126u);
+  EXPECT_EQ(step_as<expect_step>(*it, 1).alternatives.at(0).events.at(0).what,
+            expect_event::kind::fail);
 
   // The embedded bytes are the files' bytes, and loading the folder gives the same cases.
   const auto dir = source_cases_dir();
@@ -950,12 +953,12 @@ TEST_F(CaseDir, DuplicateIdsAcrossFilesAndWithWhatWasLoaded) {
 
   // A user's folder may not reuse a built-in id.
   std::filesystem::remove(dir_ / "beta/b.json");
-  write("alpha/a.json", named("framing/text-125"));
+  write("alpha/a.json", named("pingpong/ping-126-bytes"));
   ASSERT_TRUE(load_builtin_cases(out, e)) << e.to_string();
   const std::size_t builtin = out.size();
   ASSERT_FALSE(load_case_dir(dir_, out, e));
   EXPECT_EQ(out.size(), builtin);
-  EXPECT_NE(e.reason.find("framing/text-125.json has it too"), std::string::npos) << e.reason;
+  EXPECT_NE(e.reason.find("pingpong/ping-too-long.json has it too"), std::string::npos) << e.reason;
 }
 
 TEST_F(CaseDir, MissingFolderIsAnError) {

@@ -251,7 +251,7 @@ class background_server {
 // `prefix` + decimal port + `suffix`, nothing else. (No std::regex: GCC 12 warns inside it
 // under the sanitizers.)
 std::optional<int> port_between(std::string_view line, std::string_view prefix,
-                                 std::string_view suffix) {
+                                std::string_view suffix) {
   if (!line.starts_with(prefix) || !line.ends_with(suffix)) return std::nullopt;
   const auto digits = line.substr(prefix.size(), line.size() - prefix.size() - suffix.size());
   if (digits.empty() || digits.size() > 5) return std::nullopt;
@@ -358,9 +358,9 @@ std::map<std::string, json> by_id(const json& results) {
 TEST(CliUsage, VersionExitsZero) {
   const run_result r = wsspec({"--version"});
   EXPECT_EQ(r.exit, 0) << r;
-  EXPECT_TRUE(r.out.size() >= 5 && std::isdigit(static_cast<unsigned char>(r.out[0])) &&
-              std::count(r.out.begin(), r.out.begin() + std::min<std::size_t>(r.out.size(), 12),
-                         '.') >= 2)
+  EXPECT_TRUE(
+      r.out.size() >= 5 && std::isdigit(static_cast<unsigned char>(r.out[0])) &&
+      std::count(r.out.begin(), r.out.begin() + std::min<std::size_t>(r.out.size(), 12), '.') >= 2)
       << r;
 }
 
@@ -528,8 +528,11 @@ TEST_F(CliServe, FullRunPassesAndWritesResults) {
   EXPECT_EQ(results["tool"]["version"].get<std::string>() + "\n", version.out);
   EXPECT_EQ(results["target"]["url"], server_->url());
   EXPECT_TRUE(results["target"]["server"].is_string());
-  EXPECT_EQ(results["summary"]["pass"], n);
-  for (const char* k : {"non-strict", "info", "unimplemented", "fail", "error"})
+  // The reference server passes everything; a few cases only record what a target does
+  // (graded info: e.g. close codes outside the RFC's ranges, an endless fragment flood).
+  EXPECT_EQ(results["summary"]["pass"].get<int>() + results["summary"]["info"].get<int>(), n);
+  EXPECT_GT(results["summary"]["pass"].get<int>(), n / 2);
+  for (const char* k : {"non-strict", "unimplemented", "fail", "error"})
     EXPECT_EQ(results["summary"][k], 0) << k;
   ASSERT_EQ(results["cases"].size(), n);
   std::set<std::string> listed_ids, run_ids;
@@ -537,7 +540,7 @@ TEST_F(CliServe, FullRunPassesAndWritesResults) {
   for (const auto& c : results["cases"]) {
     SCOPED_TRACE(c["id"].dump());
     run_ids.insert(c["id"].get<std::string>());
-    EXPECT_EQ(c["verdict"], "pass");
+    EXPECT_TRUE(c["verdict"] == "pass" || c["verdict"] == "info") << c["reason"];
     EXPECT_TRUE(c["duration_ms"].is_number());
     EXPECT_GE(c["duration_ms"].get<double>(), 0.0);
     EXPECT_FALSE(c["transcript"].empty());
@@ -553,8 +556,8 @@ TEST_F(CliServe, FullRunPassesAndWritesResults) {
     if (c["autobahn"].is_string()) want.insert(c["autobahn"].get<std::string>());
   for (const auto& [k, v] : agent.items()) {
     got.insert(k);
-    EXPECT_EQ(v["behavior"], "OK") << k;
-    EXPECT_EQ(v["behaviorClose"], "OK") << k;
+    EXPECT_TRUE(v["behavior"] == "OK" || v["behavior"] == "INFORMATIONAL") << k;
+    EXPECT_TRUE(v["behaviorClose"] == "OK" || v["behaviorClose"] == "INFORMATIONAL") << k;
   }
   ASSERT_FALSE(want.empty());
   EXPECT_EQ(got, want);
@@ -638,10 +641,14 @@ class BrokenTarget : public ::testing::Test {
 const std::vector<std::string> invalid_utf8_cases = {
     "utf8/invalid-overlong-slash", "utf8/invalid-surrogate", "utf8/invalid-above-u10ffff"};
 const std::vector<std::string> rsv_cases = {"reserved/rsv-1-on-text", "reserved/rsv-4-on-text"};
+// Named one by one so the tests do not change as the catalogue grows.
+const std::string six_cases =
+    "utf8/valid-kosme,utf8/invalid-overlong-slash,utf8/invalid-surrogate,"
+    "utf8/invalid-above-u10ffff,reserved/rsv-1-on-text,reserved/rsv-4-on-text";
 
 TEST_F(BrokenTarget, EchoedInvalidFramesFailAndValidTextPasses) {
   run_result r;
-  const auto cases = run_against("utf8/*,reserved/*", r);
+  const auto cases = run_against(six_cases, r);
   EXPECT_EQ(r.exit, 1) << r;
   EXPECT_EQ(last_line(r.out), "1 passed, 5 failed") << r;
   ASSERT_EQ(cases.size(), 6u) << r;
@@ -672,7 +679,8 @@ TEST_F(BrokenTarget, EchoedInvalidFramesFailAndValidTextPasses) {
 // frame wsspec's decoder rejects (here: the target echoed invalid UTF-8 as text).
 TEST_F(BrokenTarget, InvalidUtf8ReasonSaysWhatWasExpectedAndWhatArrived) {
   run_result r;
-  const auto cases = run_against("utf8/invalid-*", r);
+  const auto cases = run_against(
+      "utf8/invalid-overlong-slash,utf8/invalid-surrogate,utf8/invalid-above-u10ffff", r);
   EXPECT_EQ(r.exit, 1) << r;
   for (const auto& id : invalid_utf8_cases) {
     ASSERT_TRUE(cases.count(id)) << id;
@@ -686,7 +694,7 @@ TEST_F(BrokenTarget, InvalidUtf8ReasonSaysWhatWasExpectedAndWhatArrived) {
 
 TEST_F(BrokenTarget, CrashIsCaughtByTheLivenessProbeAndTheRunGoesOn) {
   run_result r;
-  const auto cases = run_against("utf8/*,reserved/*,opcodes/reserved-opcode-3", r);
+  const auto cases = run_against(six_cases + ",opcodes/reserved-opcode-3", r);
   EXPECT_EQ(r.exit, 1) << r;
   EXPECT_FALSE(r.timed_out) << r;
   ASSERT_EQ(cases.size(), 7u) << r;

@@ -1,0 +1,225 @@
+#include "wsspec/reports/junit_xml.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wsspec/reports/html_report.hpp"
+
+namespace wsspec {
+
+namespace {
+
+namespace rt = report_text;
+
+// Lines of a case's transcript quoted in a <failure> or <error>: the first ones and the last
+// ones (how the connection ended).
+constexpr std::size_t transcript_head = 30, transcript_tail = 10, transcript_line_bytes = 400;
+constexpr std::size_t message_bytes = 300;
+
+// Valid UTF-8 without the characters XML 1.0 forbids, truncated, escaped for element text or a
+// quoted attribute value (where TAB, LF and CR are kept as character references).
+std::string xml(std::string_view s, std::size_t max = rt::max_field_bytes, bool attribute = false) {
+  const std::string clean = rt::truncate(rt::sanitize(s, rt::control_chars::drop), max);
+  std::string out;
+  out.reserve(clean.size() + clean.size() / 8);
+  for (char c : clean) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string attr(std::string_view s, std::size_t max = rt::max_field_bytes) {
+  return xml(s, max, true);
+}
+
+// Seconds with millisecond precision, as Surefire writes them: "0.012".
+std::string seconds(double ms) {
+  if (!std::isfinite(ms) || ms < 0) ms = 0;
+  std::array<char, 64> buf{};
+  auto r =
+      std::to_chars(buf.data(), buf.data() + buf.size(), ms / 1000.0, std::chars_format::fixed, 3);
+  return r.ec == std::errc{} ? std::string(buf.data(), r.ptr) : std::string("0");
+}
+
+// "2026-11-24T07:48:24Z" -> "2026-11-24T07:48:24" (JUnit timestamps carry no zone; it is UTC).
+// Empty when started_at is not of that form, and the attribute is then left out.
+std::string timestamp(std::string_view iso) {
+  if (iso.size() < 19) return {};
+  const std::string_view pattern = "dddd-dd-ddTdd:dd:dd";
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char p = pattern[i], c = iso[i];
+    if (p == 'd' ? (c < '0' || c > '9') : c != p) return {};
+  }
+  const std::string_view rest = iso.substr(19);
+  if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return {};
+  return std::string(iso.substr(0, 19));
+}
+
+// The reason that decided the case verdict, first line only.
+std::string short_reason(const case_result& c) {
+  std::string_view r = c.data == c.overall ? c.reason : c.closing_reason;
+  if (r.empty()) r = c.reason.empty() ? std::string_view(c.closing_reason) : c.reason;
+  if (r.empty()) return "verdict: " + std::string(to_string(c.overall));
+  return std::string(r.substr(0, r.find('\n')));
+}
+
+std::string details(const run_summary& run, const case_result& c, bool with_transcript) {
+  std::string d;
+  d += rt::truncate(c.id, 300) + ": " + std::string(to_string(c.overall));
+  if (c.autobahn) d += " (Autobahn " + rt::truncate(*c.autobahn, 64) + ")";
+  d += "\n" + rt::truncate(c.title) + "\n";
+  if (!c.rfc.empty()) {
+    d += "RFC sections:";
+    for (const auto& s : c.rfc) d += " " + rt::truncate(s, 64);
+    d += "\n";
+  }
+  if (!c.why.empty()) d += "Why: " + rt::truncate(c.why) + "\n";
+  d += "\nExpected vs. actual\n";
+  d += "  data exchange: " + std::string(to_string(c.data)) + " - " +
+       (c.reason.empty() ? std::string("as expected") : rt::truncate(c.reason)) + "\n";
+  d += "  closing behaviour: " + std::string(to_string(c.closing)) + " - " +
+       (c.closing_reason.empty() ? std::string("as expected") : rt::truncate(c.closing_reason)) +
+       "\n";
+  if (c.remote_close_code)
+    d += "  target's close code: " + std::to_string(*c.remote_close_code) + "\n";
+  if (c.target_failed_connection) d += "  the target failed the connection\n";
+  if (c.connect_failed) d += "  no TCP connection\n";
+  d += "\nRerun: " + rt::truncate(rt::rerun_command(run.target_url, c.id), 4096) + "\n";
+  if (with_transcript && !c.transcript.empty()) {
+    const std::size_t n = c.transcript.size();
+    d += "\nTranscript (" + std::to_string(n) + " lines):\n";
+    auto line = [&](std::size_t i) {
+      d += rt::truncate(rt::sanitize(c.transcript[i]), transcript_line_bytes) + "\n";
+    };
+    if (n <= transcript_head + transcript_tail) {
+      for (std::size_t i = 0; i < n; ++i) line(i);
+    } else {
+      for (std::size_t i = 0; i < transcript_head; ++i) line(i);
+      d += "... " + std::to_string(n - transcript_head - transcript_tail) + " lines left out ...\n";
+      for (std::size_t i = n - transcript_tail; i < n; ++i) line(i);
+    }
+  }
+  return d;
+}
+
+struct suite {
+  std::string area;
+  std::vector<const case_result*> cases;
+  int failures = 0, errors = 0, skipped = 0;
+  double ms = 0;
+};
+
+}  // namespace
+
+std::string render_junit(const run_summary& run) {
+  std::vector<suite> suites;
+  for (const auto& c : run.cases) {
+    auto it = std::find_if(suites.begin(), suites.end(),
+                           [&](const suite& s) { return s.area == c.area; });
+    if (it == suites.end()) {
+      suites.push_back({c.area, {}});
+      it = suites.end() - 1;
+    }
+    it->cases.push_back(&c);
+    it->ms += std::isfinite(c.duration_ms) && c.duration_ms > 0 ? c.duration_ms : 0;
+    if (c.overall == verdict::fail) ++it->failures;
+    if (c.overall == verdict::error) ++it->errors;
+    if (c.overall == verdict::unimplemented) ++it->skipped;
+  }
+  int failures = 0, errors = 0, skipped = 0;
+  for (const auto& s : suites) failures += s.failures, errors += s.errors, skipped += s.skipped;
+  const std::string ts = timestamp(run.started_at);
+  const std::string ts_attr = ts.empty() ? std::string() : " timestamp=\"" + ts + "\"";
+  // Long text in an attribute is unreadable in every consumer: the full reasons go in the body.
+  const std::size_t prop_bytes = 500;
+
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"wsspec\" tests=\"" + std::to_string(run.cases.size()) +
+         "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+         "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" + seconds(run.duration_ms) +
+         "\"" + ts_attr + ">\n";
+  for (const auto& s : suites) {
+    const std::string area = s.area.empty() ? "default" : s.area;
+    out += "  <testsuite name=\"" + attr(area, 200) + "\" tests=\"" +
+           std::to_string(s.cases.size()) + "\" failures=\"" + std::to_string(s.failures) +
+           "\" errors=\"" + std::to_string(s.errors) + "\" skipped=\"" + std::to_string(s.skipped) +
+           "\" time=\"" + seconds(s.ms) + "\"" + ts_attr + ">\n";
+    out += "    <properties>\n";
+    out +=
+        "      <property name=\"wsspec.version\" value=\"" + attr(run.tool_version, 64) + "\"/>\n";
+    out += "      <property name=\"target.url\" value=\"" + attr(run.target_url, prop_bytes) +
+           "\"/>\n";
+    out += "      <property name=\"target.server\" value=\"" + attr(run.server_header, prop_bytes) +
+           "\"/>\n";
+    if (!run.command.empty()) {
+      out += "      <property name=\"command\" value=\"" + attr(run.command, prop_bytes) + "\"/>\n";
+    }
+    out += "    </properties>\n";
+    for (const case_result* cp : s.cases) {
+      const case_result& c = *cp;
+      out += "    <testcase name=\"" + attr(c.id, 300) + "\" classname=\"wsspec." +
+             attr(area, 200) + "\" time=\"" + seconds(c.duration_ms) + "\"";
+      const std::string v(to_string(c.overall));
+      switch (c.overall) {
+        case verdict::fail:
+        case verdict::error: {
+          const char* tag = c.overall == verdict::fail ? "failure" : "error";
+          out += ">\n      <" + std::string(tag) + " message=\"" +
+                 attr(short_reason(c), message_bytes) + "\" type=\"" + v + "\">" +
+                 xml(details(run, c, true), 64 * 1024) + "</" + tag + ">\n    </testcase>\n";
+          break;
+        }
+        case verdict::unimplemented:
+          out += ">\n      <skipped message=\"" + attr(short_reason(c), message_bytes) +
+                 "\"/>\n      <system-out>" + xml(details(run, c, false), 16 * 1024) +
+                 "</system-out>\n    </testcase>\n";
+          break;
+        case verdict::non_strict:
+        case verdict::info:
+          out += ">\n      <system-out>" + xml(details(run, c, false), 16 * 1024) +
+                 "</system-out>\n    </testcase>\n";
+          break;
+        case verdict::pass:
+          out += "/>\n";
+          break;
+      }
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace wsspec
