@@ -1,6 +1,7 @@
 #include "cases/case_loader.hpp"
 
 #include "cases/json_pointer.hpp"
+#include "run/payload.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -418,6 +419,30 @@ std::vector<std::pair<std::string, std::string>> parse_pairs(const ojson& v, con
   return out;
 }
 
+payload_spec parse_payload(const ojson& v, const std::string& ptr);
+std::string materialize_bounded(const payload_spec& p, const std::string& ptr);
+
+// Request header lines to add or set: the value is a string, or a generated payload
+// ({"repeat": "a", "size": 1048576}) so a 1 MiB header line is one line of the case file.
+std::vector<std::pair<std::string, std::string>> parse_header_lines(const ojson& v,
+                                                                    const std::string& ptr,
+                                                                    std::string_view what) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for_each_element(v, ptr, what, false, [&](const ojson& e, const std::string& p) {
+    if (!e.is_array() || e.size() != 2) {
+      fail(p, "expected a [\"Name\", value] pair, got " +
+                  (e.is_array() ? "an array of " + std::to_string(e.size()) : describe(e)));
+    }
+    const std::string name = as_nonempty_string(e[0], child(p, 0));
+    if (e[1].is_string()) {
+      out.emplace_back(name, e[1].get<std::string>());
+    } else {
+      out.emplace_back(name, materialize_bounded(parse_payload(e[1], child(p, 1)), child(p, 1)));
+    }
+  });
+  return out;
+}
+
 // ---- payloads, frames, steps ------------------------------------------------------------------
 
 payload_spec parse_payload(const ojson& v, const std::string& ptr) {
@@ -494,6 +519,15 @@ payload_spec parse_payload(const ojson& v, const std::string& ptr) {
     p.size = *size;
   }
   return p;
+}
+
+// Header values are generated when the case is loaded; 16 MiB is far beyond any server's
+// header limit, which is what such a case probes.
+std::string materialize_bounded(const payload_spec& p, const std::string& ptr) {
+  constexpr std::uint64_t max_header_value = std::uint64_t{16} << 20;
+  if (p.how != payload_spec::kind::bytes && p.size > max_header_value)
+    fail(ptr, "a generated header value is at most 16 MiB");
+  return materialize(p);
 }
 
 std::uint64_t payload_size(const payload_spec& p) {
@@ -711,7 +745,7 @@ handshake_spec parse_handshake(const ojson& v, const std::string& ptr) {
                 {"add",
                  [&](const ojson& x, const std::string& q) {
                    edit("add");
-                   h.add = parse_pairs(x, q, "add");
+                   h.add = parse_header_lines(x, q, "add");
                  }},
                 {"remove",
                  [&](const ojson& x, const std::string& q) {
@@ -724,7 +758,7 @@ handshake_spec parse_handshake(const ojson& v, const std::string& ptr) {
                 {"set",
                  [&](const ojson& x, const std::string& q) {
                    edit("set");
-                   h.set = parse_pairs(x, q, "set");
+                   h.set = parse_header_lines(x, q, "set");
                  }},
                 {"raw",
                  [&](const ojson& x, const std::string& q) {
