@@ -1075,6 +1075,12 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
         }},
+       {"chops",
+        [&](const ojson& x, const std::string& q) {
+          for_each_element(x, q, "chops", true, [&](const ojson& e, const std::string& p) {
+            c.chops.push_back(static_cast<std::uint32_t>(as_uint(e, p, 1, 64)));
+          });
+        }},
        {"steps",
         [&](const ojson& x, const std::string& q) {
           for_each_element(x, q, "steps", true, [&](const ojson& s, const std::string& p) {
@@ -1241,6 +1247,30 @@ bool row_dependent(const ojson& templ, const std::string& ptr) {
   return has_reference(*v);
 }
 
+// The case, then one variant per "chops" entry with every unshaped write cut into N-byte
+// pieces (see test_case::chops).
+void append_with_chops(std::vector<test_case>& cases, test_case c) {
+  const std::vector<std::uint32_t> chops = c.chops;
+  c.chops.clear();
+  cases.push_back(c);
+  for (const std::uint32_t n : chops) {
+    test_case v = c;
+    v.id += "-in-" + std::to_string(n) + "-byte-writes";
+    v.title += " (written " + std::to_string(n) + (n == 1 ? " byte" : " bytes") + " at a time)";
+    v.tags.push_back("chops");
+    for (auto& st : v.steps) {
+      std::visit(
+          [n](auto& s) {
+            if constexpr (requires { s.shape; }) {
+              if (s.shape.chunk == 0) s.shape.chunk = n;
+            }
+          },
+          st);
+    }
+    cases.push_back(std::move(v));
+  }
+}
+
 std::vector<test_case> parse_file(std::string_view file_name, std::string_view area,
                                   std::string_view text) {
   if (text.size() > max_case_file_size) {
@@ -1261,7 +1291,7 @@ std::vector<test_case> parse_file(std::string_view file_name, std::string_view a
   if (m == doc.end()) {
     test_case c = parse_case(substitute(doc, "", {}, ""), area);
     c.source = std::string(file_name);
-    cases.push_back(std::move(c));
+    append_with_chops(cases, std::move(c));
     return cases;
   }
 
@@ -1318,7 +1348,7 @@ std::vector<test_case> parse_file(std::string_view file_name, std::string_view a
                       " both make the id " + quote(c.id) +
                       "; put a parameter in the id, e.g. \"area/name-${n}\"");
     }
-    cases.push_back(std::move(c));
+    append_with_chops(cases, std::move(c));
   }
   return cases;
 }

@@ -118,6 +118,9 @@ struct test_case {
   std::uint32_t timeout_ms = 5000;
   // The steps run this many times on the one connection (round-trip series, Autobahn 9.7/9.8).
   std::uint32_t repeat = 1;
+  // For each N, the loader also emits "<id>-in-N-byte-writes": the same case with every write
+  // split into N-byte pieces, since parser bugs hide where a frame crosses reads.
+  std::vector<std::uint32_t> chops;
   // The default handshake is done before the steps unless the steps start with a
   // handshake_spec (handshake cases).
   std::vector<step> steps;

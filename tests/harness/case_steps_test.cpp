@@ -133,3 +133,32 @@ TEST_F(CaseStepsRun, SilenceGradesALateReaction) {
 
 }  // namespace
 }  // namespace wsspec
+
+namespace wsspec {
+namespace {
+
+TEST(CaseSteps, ChopsMakeSplitVariants) {
+  std::vector<test_case> out;
+  case_error err;
+  ASSERT_TRUE(load_case_text("t.json", "reserved", R"({"id": "reserved/x", "title": "T",
+    "rfc": ["5.2"], "why": "w", "chops": [1, 3],
+    "steps": [{"send_frame": {"rsv": 4, "payload": "abc"}},
+              {"send_raw": {"hex": "8100", "chunk": 2}},
+              {"expect": [{"fail": {"codes": [1002]}}]}]})",
+                             out, err))
+      << err.to_string();
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].id, "reserved/x");
+  EXPECT_EQ(std::get<send_frame>(out[0].steps[0]).shape.chunk, 0u);
+  EXPECT_EQ(out[1].id, "reserved/x-in-1-byte-writes");
+  EXPECT_EQ(out[1].title, "T (written 1 byte at a time)");
+  EXPECT_EQ(std::get<send_frame>(out[1].steps[0]).shape.chunk, 1u);
+  EXPECT_EQ(std::get<send_raw>(out[1].steps[1]).shape.chunk, 2u);  // its own chunk stays
+  EXPECT_EQ(out[2].id, "reserved/x-in-3-byte-writes");
+  EXPECT_EQ(std::get<send_frame>(out[2].steps[0]).shape.chunk, 3u);
+  EXPECT_EQ(out[2].tags, (std::vector<std::string>{"chops"}));
+  EXPECT_TRUE(out[0].chops.empty());
+}
+
+}  // namespace
+}  // namespace wsspec
