@@ -1,38 +1,33 @@
 #!/bin/sh
-# Runs the whole suite against a real third-party server, as a ctest test:
+# Runs the whole suite against a real third-party server through ci/wsspec-ci.sh, the recipe
+# users copy into their CI, as a ctest test:
 #   run_against_target.sh WSSPEC BASELINE OUT_DIR COMMAND...
-# COMMAND is started with the port appended as its last argument; it must print a line
-# starting with "listening" once it accepts connections. The server listens on 127.0.0.1 on a
-# free port, is stopped by its PID, and the test passes when wsspec exits 0: every case passed
-# or failed only as the baseline (with its RFC reasons) accepts.
+# COMMAND is started by the recipe with a free port appended as its last argument and must
+# listen on 127.0.0.1 there. The test passes when the recipe behaves as its users rely on:
+# it exits 0 (every case passed or failed only as the baseline, with its RFC reasons,
+# accepts), OUT_DIR holds index.html, results.json and junit.xml, wsspec's final
+# "N passed, N failed" line was printed, and the server was stopped.
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=recipe_checks.sh
+. "$here/recipe_checks.sh"
+
 wsspec=$1
 baseline=$2
 out=$3
 shift 3
 
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
+rm -rf "$out"
 log=$(mktemp)
-"$@" "$port" >"$log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; rm -f "$log"' EXIT INT TERM
-
-# Wait (at most 30 s) for the server to say it listens.
-i=0
-until grep -q '^listening' "$log"; do
-  i=$((i + 1))
-  if [ "$i" -gt 300 ] || ! kill -0 "$server" 2>/dev/null; then
-    echo "the target did not start:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
+trap 'rm -f "$log"' EXIT
 
 status=0
-"$wsspec" run "ws://127.0.0.1:$port/" --baseline "$baseline" --out "$out" || status=$?
-if ! kill -0 "$server" 2>/dev/null; then
-  echo "the target died during the run" >&2
-  status=1
-fi
-exit "$status"
+WSSPEC=$wsspec run_recipe "$log" --port "$port" --out "$out" --baseline "$baseline" \
+  -- "$@" "$port" || status=$?
+
+expect_status "$log" 0 "$status"
+expect_report "$out"
+expect_final_line "$log"
+expect_server_stopped "$log"
+echo "run_against_target: ok (recipe exit 0, report in $out)"
