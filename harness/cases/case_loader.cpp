@@ -864,6 +864,11 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
           kind("silence", expect_event::kind::silence, q);
           visit_object(x, q, "silence", {});
         }},
+       {"any",
+        [&](const ojson& x, const std::string& q) {
+          kind("any", expect_event::kind::any, q);
+          visit_object(x, q, "any", {});
+        }},
        {"handshake", [&](const ojson& x, const std::string& q) {
           kind("handshake", expect_event::kind::handshake, q);
           visit_object(x, q, "handshake",
@@ -881,7 +886,7 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
   if (kind_key.empty()) {
     fail(ptr,
          "an event needs one of \"message\", \"pong\", \"close\", \"fail\", \"drop\", "
-         "\"handshake\", \"silence\"");
+         "\"handshake\", \"silence\", \"any\"");
   }
   return e;
 }
@@ -909,6 +914,7 @@ std::vector<expect_event> parse_events(const ojson& v, const std::string& ptr) {
       if (total > max_count) fail(p, "more than " + std::to_string(max_count) + " events");
       const expect_event one = parse_event(*inner, inner_ptr);
       if (one.what == expect_event::kind::silence) fail(inner_ptr, "silence cannot be repeated");
+      if (one.what == expect_event::kind::any) fail(inner_ptr, "any cannot be repeated");
       events.insert(events.end(), static_cast<std::size_t>(n), one);
       return;
     }
@@ -918,6 +924,8 @@ std::vector<expect_event> parse_events(const ojson& v, const std::string& ptr) {
   for (std::size_t i = 0; i + 1 < events.size(); ++i) {
     if (events[i].what == expect_event::kind::silence)
       fail(ptr, "\"silence\" can only be the last event of a list (it ends the wait)");
+    if (events[i].what == expect_event::kind::any && events[i + 1].what == expect_event::kind::any)
+      fail(ptr, "two \"any\" events in a row mean the same as one");
   }
   return events;
 }
@@ -1071,6 +1079,8 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         }},
        {"close_at_end",
         [&](const ojson& x, const std::string& q) { c.close_at_end = as_bool(x, q); }},
+       {"check_alive",
+        [&](const ojson& x, const std::string& q) { c.check_alive = as_bool(x, q); }},
        {"repeat",
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));

@@ -22,12 +22,16 @@ struct payload_spec {
   std::string pattern = "*";  // kind::repeat: repeated to `size`
   std::uint64_t size = 0;     // kind::repeat / kind::random
   std::uint64_t seed = 0;     // kind::random: deterministic pseudo-random bytes
+
+  bool operator==(const payload_spec&) const = default;
 };
 
 // Write raw bytes split into `chunk`-byte writes with `delay_ms` between them (0 = one write).
 struct write_shape {
   std::size_t chunk = 0;
   std::uint32_t delay_ms = 0;
+
+  bool operator==(const write_shape&) const = default;
 };
 
 // One frame, every header bit under control (RFC 6455 5.2).
@@ -44,6 +48,8 @@ struct send_frame {
   payload_spec payload;
   write_shape shape;
   std::uint32_t count = 1;  // the same frame this many times, back to back (one write)
+
+  bool operator==(const send_frame&) const = default;
 };
 
 // A message split into frames of `fragment_size` bytes (0 = one frame).
@@ -53,11 +59,15 @@ struct send_message {
   std::uint64_t fragment_size = 0;
   write_shape shape;
   std::uint32_t count = 1;  // the same message this many times, back to back (one write)
+
+  bool operator==(const send_message&) const = default;
 };
 
 struct send_raw {
   std::string bytes;
   write_shape shape;
+
+  bool operator==(const send_raw&) const = default;
 };
 
 // The opening handshake request, edited from the well-formed default (RFC 6455 4.1).
@@ -70,6 +80,8 @@ struct handshake_spec {
   std::vector<std::pair<std::string, std::string>> set;  // replace the value (or add)
   std::optional<std::string> raw;  // the whole request head verbatim (overrides the rest)
   std::string trailing;            // bytes sent in the same write right after the head
+
+  bool operator==(const handshake_spec&) const = default;
 };
 
 // What the target does, as seen by wsspec.
@@ -81,7 +93,11 @@ struct expect_event {
     fail,       // the target fails the connection: close with one of `codes`, or a TCP drop
     drop,       // the TCP connection ends (after a close exchange or instead of one)
     handshake,  // the handshake response: status in `statuses`
-    silence     // nothing arrives before the expect step's time-out (last event only)
+    silence,    // nothing arrives before the expect step's time-out (last event only)
+    // Whatever valid frames the target sends (messages, pongs, a close) until the next event
+    // of the list happens; as the last event, until the target drops TCP or the step's time-out.
+    // An invalid frame does not match: this is how fuzz findings judge a target.
+    any
   };
   kind what = kind::message;
   std::optional<std::uint8_t> opcode;  // message: 1 or 2
@@ -91,6 +107,8 @@ struct expect_event {
   std::vector<int> statuses;         // handshake
   // handshake: header names that must (or must not) be in the response
   std::vector<std::pair<std::string, std::string>> headers;
+
+  bool operator==(const expect_event&) const = default;
 };
 
 // One way the target may behave, and the grade it earns (first matching alternative wins).
@@ -98,11 +116,15 @@ struct alternative {
   verdict grade = verdict::pass;
   std::vector<expect_event> events;
   std::string note;  // why this behaviour earns this grade (goes into the reason)
+
+  bool operator==(const alternative&) const = default;
 };
 
 struct expect_step {
   std::vector<alternative> alternatives;  // a plain expectation is one alternative graded pass
   std::uint32_t timeout_ms = 0;           // 0 = the case's time-out
+
+  bool operator==(const expect_step&) const = default;
 };
 
 using step = std::variant<send_frame, send_message, send_raw, handshake_spec, expect_step>;
@@ -127,7 +149,13 @@ struct test_case {
   // After the steps, if the connection is still open, wsspec closes it (1000) and grades the
   // closing behaviour; cases that end with the target failing the connection skip this.
   bool close_at_end = true;
+  // After the steps, while this case's connection is still open, open a second connection and
+  // check the target completes a handshake and an echo there: a target that crashed or hangs
+  // (RFC 6455 10.4 lets it limit, not stop serving) fails the case.
+  bool check_alive = false;
   std::string source;  // "file.json" (+ "#/matrix/3") for messages
+
+  bool operator==(const test_case&) const = default;
 };
 
 }  // namespace wsspec

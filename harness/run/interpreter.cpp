@@ -80,6 +80,8 @@ std::string describe(const expect_event& e) {
       return "the TCP connection to end";
     case expect_event::kind::silence:
       return "nothing until the time-out";
+    case expect_event::kind::any:
+      return "any valid frames";
     case expect_event::kind::handshake: {
       std::string s;
       for (int st : e.statuses) s += (s.empty() ? "" : "/") + std::to_string(st);
@@ -108,11 +110,18 @@ class case_runner {
     result_.tags = c.tags;
   }
 
+  // Whether an expectation or the connection itself ended by a time-out: a target that stopped
+  // answering, as opposed to one that answered wrongly.
+  bool saw_timeout() const { return saw_timeout_; }
+
   case_result run() {
     start_ = clock::now();
     const std::uint32_t timeout = options_.timeout_ms ? options_.timeout_ms : case_.timeout_ms;
     deadline_ = start_ + ms(timeout);
     run_steps();
+    if (!result_.connect_failed &&
+        (case_.check_alive || (options_.check_alive_when_suspicious && suspicious())))
+      check_alive();
     finish_closing();
     if (conn_) conn_->close();
     result_.overall = combine(result_.data, result_.closing);
@@ -126,7 +135,6 @@ class case_runner {
   // ---- transcript ------------------------------------------------------------------------
   void note(char dir, const std::string& text) {
     if (result_.transcript.size() >= options_.max_transcript_lines) {
-      ++dropped_lines_;
       if (result_.transcript.size() == options_.max_transcript_lines)
         result_.transcript.push_back("(further lines left out)");
       return;
@@ -150,11 +158,38 @@ class case_runner {
     result_.closing_reason = why;
   }
 
+  // ---- liveness --------------------------------------------------------------------------
+  bool suspicious() const { return (tcp_gone_ && !peer_sent_close_) || saw_timeout_; }
+
+  // RFC 6455 10.4 lets a server limit what one peer may cost it, not stop serving the others:
+  // checked on a second connection while this one is still open, so a server stuck on this
+  // connection's input is caught too.
+  void check_alive() {
+    run_options probe = options_;
+    probe.check_alive_when_suspicious = false;
+    std::string why;
+    result_.alive = check_liveness(probe, why);
+    if (result_.alive == case_result::liveness::alive) {
+      note('*', "liveness check: a new connection completed a handshake and an echo");
+      return;
+    }
+    const std::string what =
+        result_.alive == case_result::liveness::dead ? "the target died: " : "the target hangs: ";
+    note('*', "liveness check failed: " + what + why);
+    result_.data = verdict::fail;
+    result_.reason = what +
+                     "after this case the target no longer completes a handshake and echo "
+                     "on a new connection: " +
+                     why + " (RFC 6455 10.4)";
+    data_failed_ = true;
+  }
+
   // ---- connection ------------------------------------------------------------------------
   bool connect() {
     std::string error;
     conn_ = connection::open(options_.url, options_.tls, deadline_, error);
     if (!conn_) {
+      saw_timeout_ = error.find("timed out") != std::string::npos;
       result_.data = verdict::error;
       result_.connect_failed = true;
       result_.reason = "could not connect to " + options_.url.to_string() + ": " + error;
@@ -294,6 +329,7 @@ class case_runner {
     }
     remember_offers(head);
     awaiting_handshake_ = true;
+    established_ = refused_ = false;
     write(head + h.trailing, {}, "opening handshake request " + preview(head, 48));
   }
 
@@ -304,6 +340,9 @@ class case_runner {
     offered_extensions_.clear();
     codec::http_request req;
     if (!codec::parse_request(head, req).complete()) return;
+    // A case may set its own key: the 101 must answer the key that was sent (RFC 6455 4.2.2).
+    if (codec::count_fields(req.fields, "Sec-WebSocket-Key") == 1)
+      key_ = codec::find_field(req.fields, "Sec-WebSocket-Key")->value;
     for (auto p : codec::field_list(req.fields, "Sec-WebSocket-Protocol"))
       offered_protocols_.emplace_back(p);
     std::vector<codec::extension_offer> offers;
@@ -327,6 +366,7 @@ class case_runner {
       return std::nullopt;
     }
     if (r.status == io_status::timeout) {
+      saw_timeout_ = true;
       event e(event::kind::timeout);
       return e;
     }
@@ -361,16 +401,21 @@ class case_runner {
           if (v.error != codec::response_error::none) {
             e.detail =
                 "invalid 101 response: " + v.message + " (RFC 6455 " + std::string(v.section) + ")";
+            if (result_.target_violation.empty()) result_.target_violation = e.detail;
           } else {
             established_ = true;
           }
+        } else {
+          refused_ = true;
         }
         return e;
       }
       if (pr.status == codec::http_parse_status::error) {
         awaiting_handshake_ = false;
         event e(event::kind::violation);
-        e.detail = "a malformed HTTP response: " + std::string(codec::describe(pr.error));
+        e.detail = "a malformed HTTP response: " + std::string(codec::describe(pr.error)) +
+                   " (RFC 6455 4.2.2; RFC 9112 2)";
+        if (result_.target_violation.empty()) result_.target_violation = e.detail;
         return e;
       }
       if (auto stop = fill(until)) return *stop;
@@ -381,6 +426,11 @@ class case_runner {
   // allows a peer to ping at any time).
   event next_event(clock::time_point until) {
     if (awaiting_handshake_) return read_handshake(until);
+    // After a refusal the target speaks HTTP (a body, perhaps another response), never frames.
+    while (refused_) {
+      inbox_.clear();
+      if (auto stop = fill(until)) return *stop;
+    }
     while (true) {
       while (!inbox_.empty()) {
         std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(inbox_.data()),
@@ -418,6 +468,7 @@ class case_runner {
         (section.starts_with("RFC ") ? std::string(section) : "RFC 6455 " + std::string(section)) +
         ")";
     if (!header_bytes.empty()) ev.detail += "; the frame's first " + preview(header_bytes, 14);
+    if (result_.target_violation.empty()) result_.target_violation = ev.detail;
     note('<', "invalid frame: " + ev.detail);
     inbox_.clear();
     return ev;
@@ -517,6 +568,9 @@ class case_runner {
         return e.what == event::kind::drop;
       case expect_event::kind::silence:
         return e.what == event::kind::timeout;
+      case expect_event::kind::any:
+        // Handled in do_expect, which knows the event after it.
+        return false;
       case expect_event::kind::handshake: {
         if (e.what != event::kind::handshake) return false;
         if (!x.statuses.empty() && !std::count(x.statuses.begin(), x.statuses.end(), e.status))
@@ -563,8 +617,27 @@ class case_runner {
       bool wanted_pong = false;
       for (std::size_t i = 0; i < n; ++i) {
         if (!alive[i]) continue;
-        const auto& want = x.alternatives[i].events[pos[i]];
+        const auto& events = x.alternatives[i].events;
+        const auto& want = events[pos[i]];
         wanted_pong |= want.what == expect_event::kind::pong;
+        if (want.what == expect_event::kind::any) {
+          // A lazy wildcard: the event after it wins when it matches; valid frames are
+          // swallowed; as the last event it ends with the connection or the time-out.
+          const bool last = pos[i] + 1 == events.size();
+          if (!last && matches(events[pos[i] + 1], e, close_grade[i], close_why[i])) {
+            pos[i] += 2;
+            any = true;
+          } else if (last && (e.what == event::kind::drop || e.what == event::kind::timeout)) {
+            ++pos[i];
+            any = true;
+          } else if (e.what == event::kind::message || e.what == event::kind::pong ||
+                     e.what == event::kind::close) {
+            any = true;
+          } else {
+            alive[i] = false;
+          }
+          continue;
+        }
         if (matches(want, e, close_grade[i], close_why[i])) {
           ++pos[i];
           any = true;
@@ -766,7 +839,8 @@ class case_runner {
   bool we_sent_close_ = false;
   bool peer_sent_close_ = false;
   bool data_failed_ = false;
-  std::size_t dropped_lines_ = 0;
+  bool refused_ = false;  // the handshake got an answer other than 101
+  bool saw_timeout_ = false;
   std::optional<std::pair<verdict, std::string>> pending_close_;
 };
 
@@ -774,6 +848,33 @@ class case_runner {
 
 case_result run_case(const test_case& c, const run_options& options) {
   return case_runner(c, options).run();
+}
+
+case_result::liveness check_liveness(const run_options& options, std::string& reason) {
+  static const test_case probe = [] {
+    test_case c;
+    c.id = "liveness-probe";
+    c.timeout_ms = 3000;
+    send_message m;
+    m.payload.bytes = "wsspec liveness probe";
+    c.steps.push_back(m);
+    expect_event e;
+    e.what = expect_event::kind::message;
+    e.echo = true;
+    expect_step x;
+    x.alternatives.push_back({verdict::pass, {e}, ""});
+    c.steps.push_back(x);
+    return c;
+  }();
+  run_options o = options;
+  o.timeout_ms = 0;  // the probe's own 3 s, whatever --timeout says
+  o.check_alive_when_suspicious = false;
+  case_runner runner(probe, o);
+  const case_result r = runner.run();
+  // Only the exchange counts: how the target closes the probe is another case's business.
+  if (r.data == verdict::pass) return case_result::liveness::alive;
+  reason = r.reason;
+  return runner.saw_timeout() ? case_result::liveness::hung : case_result::liveness::dead;
 }
 
 }  // namespace wsspec

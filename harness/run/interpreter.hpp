@@ -17,8 +17,17 @@ struct run_options {
   std::uint32_t close_timeout_ms = 2000;  // how long a closing handshake step may take
   std::uint64_t max_message_size = std::uint64_t{64} << 20;  // what wsspec accepts from a target
   std::size_t max_transcript_lines = 400;
+  // Also check liveness (as a case's check_alive does) when the case ended suspiciously: the
+  // target dropped TCP without a close frame, or an expectation ended by a time-out. The
+  // network fuzzer sets it, so crashes and hangs are caught without probing after every run.
+  bool check_alive_when_suspicious = false;
 };
 
 case_result run_case(const test_case& c, const run_options& options);
+
+// Opens a new connection, completes the opening handshake and has a message echoed, within
+// 3 s. Returns alive, dead (refused, reset, or dropped) or hung (connected but no answer in
+// time), with the reason when it is not alive.
+case_result::liveness check_liveness(const run_options& options, std::string& reason);
 
 }  // namespace wsspec

@@ -15,23 +15,6 @@ namespace wsspec {
 
 namespace {
 
-// A fresh connection completes the handshake and echoes a message: the target is alive.
-test_case liveness_case() {
-  test_case c;
-  c.id = "liveness-probe";
-  c.timeout_ms = 3000;
-  send_message m;
-  m.payload.bytes = "wsspec liveness probe";
-  c.steps.push_back(m);
-  expect_event e;
-  e.what = expect_event::kind::message;
-  e.echo = true;
-  expect_step x;
-  x.alternatives.push_back({verdict::pass, {e}, ""});
-  c.steps.push_back(x);
-  return c;
-}
-
 std::string now_iso8601() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -90,24 +73,26 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   std::atomic<std::size_t> next{0};
   std::mutex print_mutex;
   std::size_t done = 0, failed = 0;
-  const test_case probe = liveness_case();
 
   auto worker = [&] {
     while (true) {
       const std::size_t i = next.fetch_add(1);
       if (i >= cases.size()) return;
       case_result r = run_case(cases[i], options.run);
-      if (r.target_failed_connection && r.overall != verdict::error) {
+      if (r.target_failed_connection && r.overall != verdict::error &&
+          r.alive == case_result::liveness::unchecked) {
         // RFC 6455 10.4 / 7.1.7: failing one connection must not take the server down.
-        const case_result alive = run_case(probe, options.run);
-        if (alive.overall != verdict::pass) {
+        std::string why;
+        r.alive = check_liveness(options.run, why);
+        if (r.alive != case_result::liveness::alive) {
           r.data = verdict::fail;
-          r.reason =
-              "after this case the target no longer completes a handshake and echo on a "
-              "new connection: " +
-              alive.reason;
+          r.reason = std::string(r.alive == case_result::liveness::dead ? "the target died: "
+                                                                        : "the target hangs: ") +
+                     "after this case the target no longer completes a handshake and echo on a "
+                     "new connection: " +
+                     why;
           r.overall = verdict::fail;
-          r.transcript.push_back("liveness probe failed: " + alive.reason);
+          r.transcript.push_back("liveness probe failed: " + why);
         }
       }
       std::lock_guard lock(print_mutex);

@@ -22,6 +22,20 @@ const char* autobahn_word(verdict v) {
   return "FAILED";
 }
 
+const char* liveness_word(case_result::liveness l) {
+  switch (l) {
+    case case_result::liveness::unchecked:
+      return "unchecked";
+    case case_result::liveness::alive:
+      return "alive";
+    case case_result::liveness::dead:
+      return "dead";
+    case case_result::liveness::hung:
+      return "hung";
+  }
+  return "unchecked";
+}
+
 // Target-controlled text may be any bytes; JSON needs valid UTF-8, so invalid bytes become
 // U+FFFD (nlohmann's "replace" handler does exactly that when dumping).
 nlohmann::json opt(const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nullptr; }
@@ -59,6 +73,8 @@ nlohmann::json to_json(const run_summary& run) {
         {"duration_ms", c.duration_ms},
         {"transcript", c.transcript},
     };
+    if (!c.target_violation.empty()) cj["target_violation"] = c.target_violation;
+    if (c.alive != case_result::liveness::unchecked) cj["liveness"] = liveness_word(c.alive);
     cases.push_back(std::move(cj));
   }
   j["summary"] = summary;

@@ -42,6 +42,16 @@ struct case_result {
   bool target_failed_connection = false;  // the runner then checks that the target still lives
   bool connect_failed = false;            // no TCP connection at all
   std::string server_header;              // the target's Server header, if any
+
+  // The first thing the target sent that breaks RFC 6455 (an invalid frame, message, close or
+  // 101 response), with its section; empty when everything it sent was valid. Judged or not,
+  // this is what the network fuzzer looks for.
+  std::string target_violation;
+  // The check on a second connection that the target still serves (a case's check_alive, or
+  // after the target failed the connection): dead = it refuses or drops new connections,
+  // hung = it accepts them but completes no handshake and echo in time.
+  enum class liveness : std::uint8_t { unchecked, alive, dead, hung };
+  liveness alive = liveness::unchecked;
 };
 
 }  // namespace wsspec
