@@ -963,6 +963,8 @@ expect_step parse_expect(const ojson& v, const std::string& ptr) {
 }
 
 constexpr std::uint64_t max_timeout_ms = 600000;
+// Each chop is a whole copy of the case.
+constexpr std::size_t max_chops = 8;
 
 step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint32_t>& timeout,
                 std::string& timeout_ptr) {
@@ -1088,7 +1090,12 @@ test_case parse_case(const ojson& doc, std::string_view area) {
        {"chops",
         [&](const ojson& x, const std::string& q) {
           for_each_element(x, q, "chops", true, [&](const ojson& e, const std::string& p) {
-            c.chops.push_back(static_cast<std::uint32_t>(as_uint(e, p, 1, 64)));
+            const auto n = static_cast<std::uint32_t>(as_uint(e, p, 1, 64));
+            if (std::find(c.chops.begin(), c.chops.end(), n) != c.chops.end())
+              fail(p, std::to_string(n) + " is already in chops");
+            if (c.chops.size() == max_chops)
+              fail(p, "at most " + std::to_string(max_chops) + " chops per case");
+            c.chops.push_back(n);
           });
         }},
        {"steps",
@@ -1281,8 +1288,47 @@ void append_with_chops(std::vector<test_case>& cases, test_case c) {
   }
 }
 
+// What loading a file may cost in memory, beyond its text: a matrix multiplies every case,
+// "chops" every row, and expected events and generated header values are expanded when
+// loaded (frames are generated only when sent). A small file must not take gigabytes.
+constexpr std::size_t max_cases_per_file = 4096;
+constexpr std::uint64_t max_events_per_file = 1000000;
+constexpr std::uint64_t max_header_bytes_per_file = std::uint64_t{64} << 20;
+
+struct file_budget {
+  std::size_t cases = 0;
+  std::uint64_t events = 0, header_bytes = 0;
+
+  void charge(const test_case& c, const std::string& where) {
+    const std::uint64_t copies = 1 + c.chops.size();
+    std::uint64_t events_one = 0, header_one = 0;
+    for (const auto& st : c.steps) {
+      if (const auto* x = std::get_if<expect_step>(&st)) {
+        for (const auto& a : x->alternatives) events_one += a.events.size();
+      } else if (const auto* h = std::get_if<handshake_spec>(&st)) {
+        for (const auto& [n, v] : h->add) header_one += n.size() + v.size();
+        for (const auto& [n, v] : h->set) header_one += n.size() + v.size();
+      }
+    }
+    cases += copies;
+    events += copies * events_one;
+    header_bytes += copies * header_one;
+    if (cases > max_cases_per_file)
+      fail(where, "the file makes more than " + std::to_string(max_cases_per_file) +
+                      " cases (matrix rows times chops); split it into several files");
+    if (events > max_events_per_file)
+      fail(where, "the file's cases expect more than " + std::to_string(max_events_per_file) +
+                      " events in all; split it into several files");
+    if (header_bytes > max_header_bytes_per_file)
+      fail(where, "the file's handshake headers add up to more than " +
+                      std::to_string(max_header_bytes_per_file >> 20) +
+                      " MiB in all; split it into several files");
+  }
+};
+
 std::vector<test_case> parse_file(std::string_view file_name, std::string_view area,
                                   std::string_view text) {
+  file_budget budget;
   if (text.size() > max_case_file_size) {
     fail("", "the file has " + std::to_string(text.size()) + " bytes; case files are limited to " +
                  std::to_string(max_case_file_size));
@@ -1301,6 +1347,7 @@ std::vector<test_case> parse_file(std::string_view file_name, std::string_view a
   if (m == doc.end()) {
     test_case c = parse_case(substitute(doc, "", {}, ""), area);
     c.source = std::string(file_name);
+    budget.charge(c, "");
     append_with_chops(cases, std::move(c));
     return cases;
   }
@@ -1358,6 +1405,7 @@ std::vector<test_case> parse_file(std::string_view file_name, std::string_view a
                       " both make the id " + quote(c.id) +
                       "; put a parameter in the id, e.g. \"area/name-${n}\"");
     }
+    budget.charge(c, row_ptr);
     append_with_chops(cases, std::move(c));
   }
   return cases;

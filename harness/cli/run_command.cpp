@@ -18,8 +18,6 @@
 
 namespace wsspec::cli {
 
-namespace {
-
 void add_source_options(CLI::App* cmd, case_source_options& s) {
   cmd->add_option("--cases", s.include, "Run only cases whose id, Autobahn id or area matches")
       ->delimiter(',');
@@ -28,8 +26,6 @@ void add_source_options(CLI::App* cmd, case_source_options& s) {
       ->check(CLI::ExistingDirectory);
 }
 
-// Built-in cases plus --case-dir folders, then the selection. Prints the problem and returns
-// false (exit 2) on a bad case file or a pattern that matches nothing.
 bool load_and_select(const case_source_options& s, std::vector<test_case>& selected) {
   std::vector<test_case> all;
   case_error err;
@@ -47,6 +43,8 @@ bool load_and_select(const case_source_options& s, std::vector<test_case>& selec
   }
   return true;
 }
+
+namespace {
 
 bool write_file(const std::filesystem::path& path, const std::string& text) {
   std::error_code ec;
@@ -70,7 +68,8 @@ run_command::run_command(CLI::App& app) {
   command_->add_option("--jobs,-j", jobs_, "Cases run in parallel (default: number of cores)");
   command_->add_option("--timeout", timeout_s_, "Time-out of every case, in seconds")
       ->check(CLI::Range(0.001, 3600.0));
-  command_->add_option("--out", out_dir_, "Write results.json, index.html and junit.xml into this folder");
+  command_->add_option("--out", out_dir_,
+                       "Write results.json, index.html and junit.xml into this folder");
   command_->add_flag("--strict", strict_, "Count non-strict verdicts as failures");
   command_
       ->add_option("--baseline", baseline_,
@@ -138,8 +137,7 @@ int run_command::run() const {
       const auto it = std::find_if(out.summary.cases.begin(), out.summary.cases.end(),
                                    [&](const case_result& r) { return r.id == id; });
       if (it != out.summary.cases.end() && it->overall == verdict::pass) {
-        std::cout << "baseline entry " << id << " now passes: remove it from " << baseline_
-                  << "\n";
+        std::cout << "baseline entry " << id << " now passes: remove it from " << baseline_ << "\n";
       } else if (it != out.summary.cases.end()) {
         std::cout << "baseline entry " << id << " is now " << to_string(it->overall)
                   << ", not what the baseline lists: update " << baseline_ << "\n";

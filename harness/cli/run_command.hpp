@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "cases/case_model.hpp"
+
 namespace CLI {
 class App;
 }
@@ -18,6 +20,12 @@ namespace wsspec::cli {
 struct case_source_options {
   std::vector<std::string> include, exclude, case_dirs;
 };
+
+// --cases, --exclude and --case-dir, shared by the commands that take a selection of cases.
+void add_source_options(CLI::App* cmd, case_source_options& s);
+// Built-in cases plus --case-dir folders, then the selection. Prints the problem and returns
+// false (exit 2) on a bad case file or a pattern that matches nothing.
+bool load_and_select(const case_source_options& s, std::vector<test_case>& selected);
 
 class run_command {
  public:

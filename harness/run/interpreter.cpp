@@ -1,6 +1,7 @@
 #include "run/interpreter.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <functional>
 #include <random>
@@ -338,17 +339,41 @@ class case_runner {
   void remember_offers(const std::string& head) {
     offered_protocols_.clear();
     offered_extensions_.clear();
+    // A case may set its own key: the 101 must answer the key that was sent (RFC 6455 4.2.2).
+    // Read off the raw head, which need not parse (that may be what the case is about).
+    if (auto sent = first_key_line(head)) key_ = std::move(*sent);
     codec::http_request req;
     if (!codec::parse_request(head, req).complete()) return;
-    // A case may set its own key: the 101 must answer the key that was sent (RFC 6455 4.2.2).
-    if (codec::count_fields(req.fields, "Sec-WebSocket-Key") == 1)
-      key_ = codec::find_field(req.fields, "Sec-WebSocket-Key")->value;
     for (auto p : codec::field_list(req.fields, "Sec-WebSocket-Protocol"))
       offered_protocols_.emplace_back(p);
     std::vector<codec::extension_offer> offers;
     for (auto v : codec::field_values(req.fields, "Sec-WebSocket-Extensions"))
       codec::parse_extensions(v, offers);
     for (const auto& o : offers) offered_extensions_.push_back(o.name);
+  }
+
+  // The value of the first Sec-WebSocket-Key line of a request head, trimmed.
+  static std::optional<std::string> first_key_line(const std::string& head) {
+    static constexpr std::string_view name = "sec-websocket-key:";
+    std::size_t line = head.find("\r\n");
+    while (line != std::string::npos && line + 2 < head.size()) {
+      const std::size_t start = line + 2;
+      const std::size_t end = head.find("\r\n", start);
+      const std::string_view l(head.data() + start,
+                               (end == std::string::npos ? head.size() : end) - start);
+      if (l.empty()) break;
+      if (l.size() >= name.size() &&
+          std::equal(name.begin(), name.end(), l.begin(), [](char a, char b) {
+            return a == static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
+          })) {
+        std::string_view v = l.substr(name.size());
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        return std::string(v);
+      }
+      line = end;
+    }
+    return std::nullopt;
   }
 
   // ---- receiving -------------------------------------------------------------------------

@@ -1129,3 +1129,37 @@ TEST(CaseLoaderRobustness, MutatedFilesNeverCrashAndAlwaysExplain) {
 
 }  // namespace
 }  // namespace wsspec
+
+namespace wsspec {
+namespace {
+
+// A file the fuzzer found: 14 KB that expanded to two million cases (1024 rows x 2001 chops).
+TEST(CaseLoaderLimits, SmallFilesCannotExpandWithoutBound) {
+  auto family = [](std::size_t rows, const ojson& chops) {
+    ojson f = base_case();
+    f["id"] = "framing/x-${n}";
+    f["chops"] = chops;
+    f["matrix"] = ojson::array();
+    for (std::size_t i = 0; i < rows; ++i) f["matrix"].push_back({{"n", i}});
+    return f.dump();
+  };
+  expect_error_in(family(2, ojson::array({1, 1})), "/chops/1", "1 is already in chops");
+  expect_error_in(family(2, ojson::array({1, 2, 3, 4, 5, 6, 7, 8, 9})), "/chops/8",
+                  "at most 8 chops");
+  // 1024 rows x (1 + 3) = 4096 cases is the most a file may make; one chop more is too many.
+  const loaded most = load(family(1024, ojson::array({1, 2, 3})));
+  ASSERT_TRUE(most.ok) << most.error.to_string();
+  EXPECT_EQ(most.cases.size(), 4096u);
+  expect_error_in(family(1024, ojson::array({1, 2, 3, 4})), "/matrix/819", "more than 4096 cases");
+
+  // Expected events are expanded when loaded: 600 000 are fine, twice that (a chop) is not.
+  ojson events = base_case();
+  events["steps"][1] = ojson::parse(R"({"expect": [{"count": 600000, "event": {"pong": {}}}]})");
+  const loaded ok = load(events.dump());
+  ASSERT_TRUE(ok.ok) << ok.error.to_string();
+  events["chops"] = ojson::array({1});
+  expect_error_in(events.dump(), "", "more than 1000000 events");
+}
+
+}  // namespace
+}  // namespace wsspec

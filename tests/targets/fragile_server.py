@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """A deliberately broken WebSocket echo server (RFC 6455), for wsspec's own tests.
 
-Usage: fragile_server.py PORT   (listens on 127.0.0.1; PORT 0 picks a free port; prints
-"listening PORT" with the actual port once it accepts connections)
+Usage: fragile_server.py PORT [--crash-on-long-control-length]
+(listens on 127.0.0.1; PORT 0 picks a free port; prints "listening PORT" with the actual port
+once it accepts connections)
 
 It does the opening handshake, unmasks client frames, echoes text and binary messages (as one
 unmasked frame each), answers ping with pong and close with close. It has three bugs on
@@ -12,6 +13,13 @@ purpose, so tests can prove that wsspec's verdicts fail and that its liveness ch
   (b) it ignores the RSV bits: a frame with RSV1-3 set is echoed like any other;
   (c) a frame with a reserved opcode (3-7, 11-15) makes the whole process exit, as if it had
       crashed: the next connection is refused.
+
+With --crash-on-long-control-length (for `wsspec fuzz`'s own tests) bug (c) is replaced by
+one that no case of the catalogue triggers, so only a mutation finds it:
+
+  (d) a control frame (close, ping, pong) whose length is written in the 16- or 64-bit form
+      although it is at most 125 bytes makes the whole process exit (the control-frame path
+      trusts the extended length). A reserved opcode then just ends the connection.
 
 Being minimal, it checks nothing else either (close codes, control frame sizes, the
 handshake's version): only the utf8/, reserved/ and opcodes/reserved-opcode-* cases are meant
@@ -110,6 +118,14 @@ class Reader:
         return out
 
 
+CRASH_ON_LONG_CONTROL_LENGTH = False
+
+
+def crash():
+    sys.stdout.flush()
+    os._exit(3)
+
+
 def serve(sock):
     sock.settimeout(IDLE_TIMEOUT)
     reader = Reader(sock, handshake(sock))
@@ -122,6 +138,7 @@ def serve(sock):
         opcode = b0 & 0x0F
         masked = b1 & 0x80
         length = b1 & 0x7F
+        extended = length >= 126
         if length == 126:
             length = struct.unpack("!H", reader.read(2))[0]
         elif length == 127:
@@ -132,10 +149,14 @@ def serve(sock):
         data = reader.read(length)
         payload = bytes(c ^ key[i % 4] for i, c in enumerate(data)) if masked else data
 
-        if opcode in (3, 4, 5, 6, 7, 11, 12, 13, 14, 15):
+        if CRASH_ON_LONG_CONTROL_LENGTH:
+            if opcode >= 0x8 and extended and length <= 125:
+                crash()  # Bug (d).
+            if opcode in (3, 4, 5, 6, 7, 11, 12, 13, 14, 15):
+                raise Closed()
+        elif opcode in (3, 4, 5, 6, 7, 11, 12, 13, 14, 15):
             # Bug (c): a "crash" that takes the whole server down.
-            sys.stdout.flush()
-            os._exit(3)
+            crash()
         if opcode == 0x8:
             body = payload[:2] if len(payload) >= 2 else b""
             sock.sendall(frame(0x8, body))
@@ -179,7 +200,12 @@ def handle(sock, slots):
 
 
 def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    global CRASH_ON_LONG_CONTROL_LENGTH
+    args = sys.argv[1:]
+    if "--crash-on-long-control-length" in args:
+        CRASH_ON_LONG_CONTROL_LENGTH = True
+        args.remove("--crash-on-long-control-length")
+    port = int(args[0]) if args else 0
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
