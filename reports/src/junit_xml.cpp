@@ -73,20 +73,6 @@ std::string seconds(double ms) {
   return r.ec == std::errc{} ? std::string(buf.data(), r.ptr) : std::string("0");
 }
 
-// "2026-11-24T07:48:24Z" -> "2026-11-24T07:48:24" (JUnit timestamps carry no zone; it is UTC).
-// Empty when started_at is not of that form, and the attribute is then left out.
-std::string timestamp(std::string_view iso) {
-  if (iso.size() < 19) return {};
-  const std::string_view pattern = "dddd-dd-ddTdd:dd:dd";
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    const char p = pattern[i], c = iso[i];
-    if (p == 'd' ? (c < '0' || c > '9') : c != p) return {};
-  }
-  const std::string_view rest = iso.substr(19);
-  if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return {};
-  return std::string(iso.substr(0, 19));
-}
-
 // The reason that decided the case verdict, first line only.
 std::string short_reason(const case_result& c) {
   std::string_view r = c.data == c.overall ? c.reason : c.closing_reason;
@@ -134,91 +120,86 @@ std::string details(const run_summary& run, const case_result& c, bool with_tran
   return d;
 }
 
-struct suite {
-  std::string area;
-  std::vector<const case_result*> cases;
-  int failures = 0, errors = 0, skipped = 0;
-  double ms = 0;
-};
-
 }  // namespace
 
 std::string render_junit(const run_summary& run) {
-  std::vector<suite> suites;
-  for (const auto& c : run.cases) {
-    auto it = std::find_if(suites.begin(), suites.end(),
-                           [&](const suite& s) { return s.area == c.area; });
-    if (it == suites.end()) {
-      suites.push_back({c.area, {}});
-      it = suites.end() - 1;
-    }
-    it->cases.push_back(&c);
-    it->ms += std::isfinite(c.duration_ms) && c.duration_ms > 0 ? c.duration_ms : 0;
-    if (c.overall == verdict::fail) ++it->failures;
-    if (c.overall == verdict::error) ++it->errors;
-    if (c.overall == verdict::unimplemented) ++it->skipped;
-  }
+  // Surefire's schema declares one root, <testsuite>: a <testsuites> wrapper (one suite per
+  // area) fails it at the root. So the run is one suite, and the area lives in each case's
+  // classname, which is what Jenkins (package/class), GitLab and the GitHub report actions group
+  // by. The cases are written area by area (in the order areas first appear) so that readers
+  // that keep document order show them grouped as well.
+  std::vector<std::string> areas;
+  std::vector<std::vector<const case_result*>> by_area;
   int failures = 0, errors = 0, skipped = 0;
-  for (const auto& s : suites) failures += s.failures, errors += s.errors, skipped += s.skipped;
-  const std::string ts = timestamp(run.started_at);
-  const std::string ts_attr = ts.empty() ? std::string() : " timestamp=\"" + ts + "\"";
+  for (const auto& c : run.cases) {
+    const std::string area = c.area.empty() ? "default" : c.area;
+    const auto i =
+        static_cast<std::size_t>(std::find(areas.begin(), areas.end(), area) - areas.begin());
+    if (i == areas.size()) {
+      areas.push_back(area);
+      by_area.emplace_back();
+    }
+    by_area[i].push_back(&c);
+    failures += c.overall == verdict::fail;
+    errors += c.overall == verdict::error;
+    skipped += c.overall == verdict::unimplemented;
+  }
   // Long text in an attribute is unreadable in every consumer: the full reasons go in the body.
   const std::size_t prop_bytes = 500;
+  auto property = [](std::string_view name, const std::string& value) {
+    return "    <property name=\"" + std::string(name) + "\" value=\"" + value + "\"/>\n";
+  };
 
+  // No timestamp attribute: surefire-test-report 3.0 (Surefire 3.0-3.5) does not declare one
+  // on <testsuite>, only 3.0.2 does, and a file valid against both is read by every consumer.
+  // The start time is kept, with its zone, as the started_at property. No hostname either:
+  // neither schema has it.
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += "<testsuites name=\"wsspec\" tests=\"" + std::to_string(run.cases.size()) +
+  out += "<testsuite name=\"wsspec\" tests=\"" + std::to_string(run.cases.size()) +
          "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
          "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" + seconds(run.duration_ms) +
-         "\"" + ts_attr + ">\n";
-  for (const auto& s : suites) {
-    const std::string area = s.area.empty() ? "default" : s.area;
-    out += "  <testsuite name=\"" + attr(area, 200) + "\" tests=\"" +
-           std::to_string(s.cases.size()) + "\" failures=\"" + std::to_string(s.failures) +
-           "\" errors=\"" + std::to_string(s.errors) + "\" skipped=\"" + std::to_string(s.skipped) +
-           "\" time=\"" + seconds(s.ms) + "\"" + ts_attr + ">\n";
-    out += "    <properties>\n";
-    out +=
-        "      <property name=\"wsspec.version\" value=\"" + attr(run.tool_version, 64) + "\"/>\n";
-    out += "      <property name=\"target.url\" value=\"" + attr(run.target_url, prop_bytes) +
-           "\"/>\n";
-    out += "      <property name=\"target.server\" value=\"" + attr(run.server_header, prop_bytes) +
-           "\"/>\n";
-    if (!run.command.empty()) {
-      out += "      <property name=\"command\" value=\"" + attr(run.command, prop_bytes) + "\"/>\n";
-    }
-    out += "    </properties>\n";
-    for (const case_result* cp : s.cases) {
+         "\">\n";
+  out += "  <properties>\n";
+  out += property("wsspec.version", attr(run.tool_version, 64));
+  out += property("target.url", attr(run.target_url, prop_bytes));
+  out += property("target.server", attr(run.server_header, prop_bytes));
+  if (!run.started_at.empty()) out += property("started_at", attr(run.started_at, 64));
+  if (!run.command.empty()) out += property("command", attr(run.command, prop_bytes));
+  out += "  </properties>\n";
+  for (std::size_t a = 0; a < areas.size(); ++a) {
+    const std::string classname = "wsspec." + attr(areas[a], 200);
+    for (const case_result* cp : by_area[a]) {
       const case_result& c = *cp;
-      out += "    <testcase name=\"" + attr(c.id, 300) + "\" classname=\"wsspec." +
-             attr(area, 200) + "\" time=\"" + seconds(c.duration_ms) + "\"";
+      out += "  <testcase name=\"" + attr(c.id, 300) + "\" classname=\"" + classname +
+             "\" time=\"" + seconds(c.duration_ms) + "\"";
       const std::string v(to_string(c.overall));
       switch (c.overall) {
         case verdict::fail:
         case verdict::error: {
+          // type is required by the 3.0 schema; it carries the verdict.
           const char* tag = c.overall == verdict::fail ? "failure" : "error";
-          out += ">\n      <" + std::string(tag) + " message=\"" +
+          out += ">\n    <" + std::string(tag) + " message=\"" +
                  attr(short_reason(c), message_bytes) + "\" type=\"" + v + "\">" +
-                 xml(details(run, c, true), 64 * 1024) + "</" + tag + ">\n    </testcase>\n";
+                 xml(details(run, c, true), 64 * 1024) + "</" + tag + ">\n  </testcase>\n";
           break;
         }
         case verdict::unimplemented:
-          out += ">\n      <skipped message=\"" + attr(short_reason(c), message_bytes) +
-                 "\"/>\n      <system-out>" + xml(details(run, c, false), 16 * 1024) +
-                 "</system-out>\n    </testcase>\n";
+          out += ">\n    <skipped message=\"" + attr(short_reason(c), message_bytes) +
+                 "\"/>\n    <system-out>" + xml(details(run, c, false), 16 * 1024) +
+                 "</system-out>\n  </testcase>\n";
           break;
         case verdict::non_strict:
         case verdict::info:
-          out += ">\n      <system-out>" + xml(details(run, c, false), 16 * 1024) +
-                 "</system-out>\n    </testcase>\n";
+          out += ">\n    <system-out>" + xml(details(run, c, false), 16 * 1024) +
+                 "</system-out>\n  </testcase>\n";
           break;
         case verdict::pass:
           out += "/>\n";
           break;
       }
     }
-    out += "  </testsuite>\n";
   }
-  out += "</testsuites>\n";
+  out += "</testsuite>\n";
   return out;
 }
 
