@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
 #include "version.hpp"
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   const wsspec::cli::run_command run{app};
   const wsspec::cli::list_command list{app};
   const wsspec::cli::serve_command serve{app};
+  const wsspec::cli::report_command report{app};
   // Exit code 2 for bad usage, as the contract says, instead of CLI11's default.
   try {
     app.parse(argc, argv);
@@ -27,5 +29,6 @@ int main(int argc, char** argv) {
   if (run.selected()) return run.run();
   if (list.selected()) return list.run();
   if (serve.selected()) return serve.run();
+  if (report.selected()) return report.run();
   return 0;
 }

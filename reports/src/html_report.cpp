@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "html_chrome.hpp"
+
 namespace wsspec {
 
 // ---------------------------------------------------------------------------------------------
@@ -275,68 +277,12 @@ std::string sha256_base64(std::string_view data) {
 namespace {
 
 using report_text::html_escape;
-
-constexpr std::array<verdict, 6> all_verdicts = {verdict::pass, verdict::non_strict,
-                                                 verdict::info, verdict::unimplemented,
-                                                 verdict::fail, verdict::error};
-
-// What each grade means, for a reader who has not seen Autobahn.
-std::string_view verdict_meaning(verdict v) {
-  switch (v) {
-    case verdict::pass:
-      return "behaves as the RFC requires";
-    case verdict::non_strict:
-      return "allowed, but not ideal";
-    case verdict::info:
-      return "recorded, not judged";
-    case verdict::unimplemented:
-      return "optional feature not offered";
-    case verdict::fail:
-      return "violates the RFC";
-    case verdict::error:
-      return "wsspec could not run the case";
-  }
-  return "";
-}
-
-// CSS class suffix of a verdict: v-pass, v-non-strict, ...
-std::string vclass(verdict v) { return "v-" + std::string(to_string(v)); }
-
-// Untrusted text, ready for element content or a quoted attribute.
-std::string text(std::string_view s, std::size_t max = report_text::max_field_bytes) {
-  return html_escape(report_text::truncate(report_text::sanitize(s), max));
-}
-
-std::string fixed(double v, int precision) {
-  if (!std::isfinite(v)) v = 0;
-  std::array<char, 64> buf{};
-  auto r =
-      std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed, precision);
-  if (r.ec != std::errc{}) return "0";
-  return std::string(buf.data(), r.ptr);
-}
-
-std::string human_ms(double ms) {
-  if (!std::isfinite(ms) || ms < 0) ms = 0;
-  if (ms < 10) return fixed(ms, 2) + " ms";
-  if (ms < 1000) return fixed(ms, 1) + " ms";
-  if (ms < 60'000) return fixed(ms / 1000, 2) + " s";
-  const auto total_s = static_cast<long long>(ms / 1000);
-  return std::to_string(total_s / 60) + " min " + std::to_string(total_s % 60) + " s";
-}
+using namespace html_chrome;
 
 std::string human_bytes(double b) {
   if (b < 1024) return fixed(b, 0) + " B";
   if (b < 1024.0 * 1024) return fixed(b / 1024, b < 10 * 1024 ? 1 : 0) + " KiB";
   return fixed(b / (1024.0 * 1024), b < 10 * 1024.0 * 1024 ? 1 : 0) + " MiB";
-}
-
-// "2026-11-24T07:48:24Z" -> "2026-11-24 07:48:24 UTC"; anything else as it is.
-std::string human_date(std::string_view iso) {
-  if (iso.size() == 20 && iso[10] == 'T' && iso[19] == 'Z') {
-    return std::string(iso.substr(0, 10)) + " " + std::string(iso.substr(11, 8)) + " UTC";
-  }
-  return std::string(iso);
 }
 
 // 1-2-5 steps: a round tick step giving about `ticks` intervals up to max.
@@ -421,33 +367,8 @@ std::optional<size_point> size_of(const case_result& c, std::size_t index) {
 
 // ----- the stylesheet and the script (constants: the script's hash goes into the CSP) -----
 
+// The report's own rules, after html_chrome::base_css.
 constexpr std::string_view css = R"CSS(
-:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--panel:#f6f8fa;--bg:#fff;--link:#0550ae;
---pass:#1a7f37;--pass-bg:#dafbe1;--non-strict:#9a6700;--non-strict-bg:#fff8c5;--non-strict-cell:#d4a72c;
---info:#0969da;--info-bg:#ddf4ff;--unimplemented:#59636e;--unimplemented-bg:#eff2f5;--unimplemented-cell:#afb8c1;
---fail:#cf222e;--fail-bg:#ffebe9;--error:#8250df;--error-bg:#fbefff;
---mono:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace}
-*{box-sizing:border-box}
-[hidden]{display:none!important}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","Noto Sans","Liberation Sans",Arial,sans-serif}
-a{color:var(--link)}
-.wrap{max-width:1180px;margin:0 auto;padding:28px 32px 48px}
-header.top{border-bottom:1px solid var(--line);padding-bottom:20px;margin-bottom:8px}
-.brand{color:var(--muted);font-size:13px;letter-spacing:.02em;text-transform:uppercase}
-h1{font-size:26px;line-height:1.25;margin:4px 0 10px;font-weight:600;overflow-wrap:anywhere}
-h2{font-size:19px;margin:32px 0 12px;font-weight:600}
-h3{font-size:16px;margin:22px 0 8px;font-weight:600}
-.outcome{display:inline-block;font-weight:600;padding:3px 12px;border-radius:999px;font-size:14px;margin-bottom:14px}
-.outcome.ok{background:var(--pass-bg);color:var(--pass)}
-.outcome.bad{background:var(--fail-bg);color:var(--fail)}
-dl.meta{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:10px 24px;margin:0}
-dl.meta div{min-width:0}
-dl.meta dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-dl.meta dd{margin:0;overflow-wrap:anywhere}
-dl.meta .wide{grid-column:1/-1}
-.none{color:var(--muted);font-style:italic}
-code,pre,.mono{font-family:var(--mono);font-size:13px}
 .cards{display:grid;grid-template-columns:repeat(6,1fr);gap:12px}
 .card{font:inherit;text-align:left;display:flex;flex-direction:column;justify-content:flex-start;background:var(--panel);border:1px solid var(--line);border-top:4px solid var(--c);border-radius:8px;padding:10px 14px;color:var(--fg);cursor:pointer}
 .card:hover{background:#eef1f4}
@@ -455,17 +376,6 @@ code,pre,.mono{font-family:var(--mono);font-size:13px}
 .card .l{display:block;font-weight:600}
 .card .d{display:block;color:var(--muted);font-size:12.5px}
 .card.zero .n{color:var(--muted)}
-.stack{display:flex;height:10px;border-radius:5px;overflow:hidden;margin:16px 0 4px;background:var(--unimplemented-bg)}
-.stack span{display:block;height:100%}
-.v-pass{--c:var(--pass);--cb:var(--pass-bg);--cell:var(--pass);--ct:#fff}
-.v-non-strict{--c:var(--non-strict);--cb:var(--non-strict-bg);--cell:var(--non-strict-cell);--ct:#1f2328}
-.v-info{--c:var(--info);--cb:var(--info-bg);--cell:var(--info);--ct:#fff}
-.v-unimplemented{--c:var(--unimplemented);--cb:var(--unimplemented-bg);--cell:var(--unimplemented-cell);--ct:#1f2328}
-.v-fail{--c:var(--fail);--cb:var(--fail-bg);--cell:var(--fail);--ct:#fff}
-.v-error{--c:var(--error);--cb:var(--error-bg);--cell:var(--error);--ct:#fff}
-.stack span{background:var(--cell)}
-.badge{display:inline-block;min-width:7.2em;text-align:center;font-size:12px;font-weight:600;padding:1px 8px;border-radius:999px;background:var(--cb);color:var(--c);border:1px solid color-mix(in srgb,var(--c) 30%,transparent);white-space:nowrap}
-.hint{color:var(--muted);margin:0 0 12px;font-size:14px}
 .matrix{border:1px solid var(--line);border-radius:8px;overflow:hidden}
 .mrow{display:flex;gap:14px;padding:8px 12px;border-top:1px solid var(--line);align-items:flex-start}
 .mrow:first-child{border-top:0}
@@ -475,8 +385,6 @@ code,pre,.mono{font-family:var(--mono);font-size:13px}
 a.cell{display:inline-block;min-width:24px;height:24px;line-height:24px;padding:0 5px;border-radius:4px;background:var(--cell);color:var(--ct);font:600 11.5px/24px var(--mono);text-align:center;text-decoration:none;transition:opacity .15s}
 a.cell:hover,a.cell:focus-visible{outline:2px solid var(--fg);outline-offset:1px}
 a.cell.dim{opacity:.16}
-.legend{display:flex;flex-wrap:wrap;gap:16px;margin-top:10px;font-size:13px;color:var(--muted)}
-.legend i{display:inline-block;width:12px;height:12px;border-radius:3px;background:var(--cell);margin-right:6px;vertical-align:-1px}
 .charts{display:grid;gap:20px}
 figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:14px 16px}
 figcaption{font-weight:600;margin-bottom:2px}
@@ -490,21 +398,10 @@ svg .bar,svg .dot{fill:var(--cell)}
 svg .dot{stroke:#fff;stroke-width:1.5}
 svg a:hover .bar,svg a:hover .dot{opacity:.8}
 svg a text.lbl{fill:var(--link)}
-.toolbar{position:sticky;top:0;z-index:5;background:rgba(255,255,255,.96);backdrop-filter:blur(4px);border:1px solid var(--line);border-radius:8px;padding:10px 12px;flex-direction:column;gap:8px;margin-bottom:8px}
-.tb-row{display:flex;flex-wrap:wrap;gap:8px 10px;align-items:center}
-.js-only{display:none!important}
-.js .toolbar.js-only{display:flex!important}
-.js button.js-only{display:inline-block!important}
 .chips{display:flex;flex-wrap:wrap;gap:6px}
 .chip{font:inherit;font-size:13px;border:1px solid var(--line);background:#fff;color:var(--muted);border-radius:999px;padding:2px 10px;cursor:pointer}
 .chip[aria-pressed=true]{background:var(--cb);color:var(--c);border-color:color-mix(in srgb,var(--c) 45%,transparent);font-weight:600}
 .chip .k{font-variant-numeric:tabular-nums}
-.toolbar select,.toolbar input,.btn{font:inherit;font-size:13.5px;border:1px solid var(--line);border-radius:6px;padding:4px 8px;background:#fff;color:var(--fg)}
-.toolbar input{flex:1 1 220px;min-width:160px}
-.toolbar select{max-width:16em}
-.btn{cursor:pointer}
-.btn:hover,.chip:hover{border-color:#8c959f}
-#f-count{color:var(--muted);font-size:13px;margin-left:auto}
 section.area h3{display:flex;align-items:baseline;gap:8px}
 section.area h3 span{color:var(--muted);font-weight:400;font-size:13px}
 details.case{border:1px solid var(--line);border-left:4px solid var(--c);border-radius:6px;margin:5px 0;background:#fff}
@@ -537,7 +434,6 @@ pre.transcript{background:var(--panel);border:1px solid var(--line);border-radiu
 .rerun code{flex:1;overflow-wrap:anywhere;color:#f0f3f6}
 .rerun .btn{background:#32383f;color:#f0f3f6;border-color:#57606a;font-size:12.5px;padding:2px 10px}
 ul.ids{margin:4px 0 0;padding-left:20px}
-footer{margin-top:40px;padding-top:14px;border-top:1px solid var(--line);color:var(--muted);font-size:13px}
 @media screen and (max-width:860px){.cards{grid-template-columns:repeat(3,1fr)}.wrap{padding:18px}
  details.case>summary{grid-template-columns:10px 7.6em minmax(0,1fr) 5.4em}.ab,.ctitle{display:none!important}}
 @media print{
@@ -712,8 +608,6 @@ std::string cut_utf8(std::string_view s, std::size_t max_bytes) {
   while (max_bytes > 0 && (static_cast<unsigned char>(s[max_bytes]) & 0xC0) == 0x80) --max_bytes;
   return std::string(s.substr(0, max_bytes));
 }
-
-std::string area_label(const std::string& area) { return area.empty() ? "(no area)" : area; }
 
 std::string case_anchor(std::size_t i) { return "c-" + std::to_string(i); }
 
@@ -1089,19 +983,8 @@ std::string render_html(const run_summary& run) {
 
   std::string out;
   out.reserve(64 * 1024 + run.cases.size() * 4096);
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  // Nothing may be loaded: only the inline style and this exact script run.
   out +=
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "style-src 'unsafe-inline'; img-src data:; script-src 'sha256-" +
-      report_text::sha256_base64(script) + "'; base-uri 'none'; form-action 'none'\">\n";
-  out += "<meta name=\"referrer\" content=\"no-referrer\">\n";
-  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<meta name=\"generator\" content=\"wsspec " + text(run.tool_version, 64) + "\">\n";
-  out += "<title>wsspec report: " + text(run.target_url, 300) + "</title>\n";
-  out += "<style>";
-  out += css;
-  out += "</style>\n</head>\n<body>\n<div class=\"wrap\">\n";
+      document_head("wsspec report: " + text(run.target_url, 300), run.tool_version, script, css);
 
   write_header(out, run, counts);
   write_summary(out, run, counts);

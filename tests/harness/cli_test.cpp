@@ -740,4 +740,108 @@ TEST_F(BrokenTarget, UnreachableAfterTheCrashExitsThree) {
   EXPECT_EQ(again.exit, 3) << again;
 }
 
+// ---- wsspec report: comparing runs ----------------------------------------------------------
+
+// A results.json with the given (id, verdict) cases.
+std::string results_with(const std::vector<std::pair<std::string, std::string>>& cases,
+                         const std::string& server = "ExampleWS/1.0") {
+  json c = json::array();
+  for (const auto& [id, v] : cases) {
+    c.push_back({{"id", id},
+                 {"area", id.substr(0, id.find('/'))},
+                 {"verdict", v},
+                 {"reason", v == "pass" ? "" : "reason of " + id}});
+  }
+  return json{{"tool", {{"name", "wsspec"}, {"version", "0.1.0"}}},
+              {"target", {{"url", "ws://127.0.0.1:9001/"}, {"server", server}}},
+              {"summary", json::object()},
+              {"started_at", "2026-11-24T07:48:24Z"},
+              {"cases", c}}
+      .dump(2);
+}
+
+class CliReport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    write_file(dir_.path() / "a" / "results.json",
+               results_with({{"framing/x", "pass"}, {"framing/y", "fail"}, {"close/z", "pass"}}));
+    write_file(dir_.path() / "b" / "results.json",
+               results_with({{"framing/x", "fail"}, {"framing/y", "pass"}, {"close/w", "pass"}},
+                            "ExampleWS/1.1"));
+  }
+  std::string a() const { return dir_ / "a/results.json"; }
+  std::string b() const { return dir_ / "b/results.json"; }
+  temp_dir dir_;
+};
+
+TEST_F(CliReport, TwoRunsWriteThePageAndJsonAndPrintTheDiff) {
+  const std::string out = dir_ / "cmp";
+  const run_result r = wsspec({"report", a(), b(), "--out", out});
+  EXPECT_EQ(r.exit, 0) << r;
+  EXPECT_TRUE(fs::is_regular_file(fs::path(out) / "index.html")) << r;
+  EXPECT_EQ(last_line(r.out), "1 newly failing, 1 newly passing, 0 changed, 1 added, 1 removed")
+      << r;
+  EXPECT_NE(r.out.find("newly failing: framing/x (pass -> fail)"), std::string::npos) << r;
+  EXPECT_NE(r.out.find("newly passing: framing/y (fail -> pass)"), std::string::npos) << r;
+  const json j = read_json(fs::path(out) / "comparison.json");
+  ASSERT_TRUE(j.is_object()) << r;
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_EQ(j["runs"][1]["target"]["server"], "ExampleWS/1.1");
+  EXPECT_EQ(j["cases"].size(), 4u);
+  EXPECT_EQ(j["diffs"][0]["newly_failing"][0]["id"], "framing/x");
+  std::ifstream html(fs::path(out) / "index.html");
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("ExampleWS/1.1"), std::string::npos);
+  EXPECT_NE(page.find("Content-Security-Policy"), std::string::npos);
+}
+
+TEST_F(CliReport, FailOnRegressionExitsOneOnlyWhenSomethingNewlyFails) {
+  const run_result worse =
+      wsspec({"report", a(), b(), "--out", dir_ / "o1", "--fail-on-regression"});
+  EXPECT_EQ(worse.exit, 1) << worse;
+  EXPECT_TRUE(fs::is_regular_file(dir_.path() / "o1" / "comparison.json"));  // written anyway
+  // b -> a: framing/y newly fails.
+  const run_result back =
+      wsspec({"report", b(), a(), "--out", dir_ / "o2", "--fail-on-regression"});
+  EXPECT_EQ(back.exit, 1) << back;
+  const run_result same =
+      wsspec({"report", a(), a(), "--out", dir_ / "o3", "--fail-on-regression"});
+  EXPECT_EQ(same.exit, 0) << same;
+  EXPECT_EQ(last_line(same.out), "0 newly failing, 0 newly passing, 0 changed, 0 added, 0 removed");
+}
+
+TEST_F(CliReport, OneRunIsAOneColumnMatrix) {
+  const run_result r = wsspec({"report", a(), "--out", dir_ / "one"});
+  EXPECT_EQ(r.exit, 0) << r;
+  const json j = read_json(dir_.path() / "one" / "comparison.json");
+  EXPECT_EQ(j["runs"].size(), 1u);
+  EXPECT_TRUE(j["diffs"].empty());
+  EXPECT_EQ(r.out.find("newly failing"), std::string::npos) << r;
+}
+
+TEST_F(CliReport, BadInputIsUsageErrorNamingFileAndPointer) {
+  json bad = read_json(a());
+  bad["cases"][2]["verdict"] = "x";
+  write_file(dir_.path() / "bad" / "results.json", bad.dump());
+  const std::string bad_file = dir_ / "bad/results.json";
+  const run_result r = wsspec({"report", a(), bad_file, "--out", dir_ / "o"});
+  EXPECT_EQ(r.exit, 2) << r;
+  EXPECT_NE(r.err.find(bad_file + ": /cases/2/verdict: unknown verdict \"x\""), std::string::npos)
+      << r;
+  EXPECT_FALSE(fs::exists(dir_.path() / "o" / "index.html"));
+
+  write_file(dir_.path() / "garbage.json", "\xFF\xFE not json");
+  const run_result g = wsspec({"report", dir_ / "garbage.json", "--out", dir_ / "o"});
+  EXPECT_EQ(g.exit, 2) << g;
+  EXPECT_NE(g.err.find("garbage.json: not valid JSON"), std::string::npos) << g;
+
+  const run_result missing = wsspec({"report", dir_ / "nope.json", "--out", dir_ / "o"});
+  EXPECT_EQ(missing.exit, 2) << missing;
+  EXPECT_NE(missing.err.find("nope.json: no such file"), std::string::npos) << missing;
+
+  EXPECT_EQ(wsspec({"report", a()}).exit, 2);                  // --out is required
+  EXPECT_EQ(wsspec({"report", "--out", dir_ / "o"}).exit, 2);  // so is a results file
+}
+
 }  // namespace

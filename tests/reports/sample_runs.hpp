@@ -3,6 +3,7 @@
 // hostile one, in which everything the target controls tries to break out of the report.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -310,6 +311,53 @@ inline run_summary realistic_run() {
       }
     }
   }
+  return r;
+}
+
+// The realistic run's target a week later, after an upgrade: for the comparison page. Against
+// realistic_run() it has cases newly failing (one of them new), newly passing, other changes of
+// verdict, one case added and one removed.
+inline run_summary realistic_run_later() {
+  run_summary r = realistic_run();
+  r.server_header = "ExampleWS/2.5 (Linux)";
+  r.started_at = "2026-12-01T09:12:03Z";
+  auto find = [&r](const std::string& id) -> case_result& {
+    for (auto& c : r.cases) {
+      if (c.id == id) return c;
+    }
+    return r.cases.front();
+  };
+  auto set = [&](const std::string& id, verdict data, verdict closing, std::string reason,
+                 std::string closing_reason = "") {
+    case_result& c = find(id);
+    c.data = data;
+    c.closing = closing;
+    c.overall = combine(data, closing);
+    c.reason = std::move(reason);
+    c.closing_reason = std::move(closing_reason);
+  };
+  set("handshake/unknown-version-14", verdict::pass, verdict::pass, "");
+  set("reserved/rsv4-on-text", verdict::pass, verdict::pass, "");
+  set("framing/text-length-65536", verdict::fail, verdict::pass,
+      "expected the 65536-byte text message echoed; got a close frame with code 1009 (message "
+      "too big) after 0.4 ms (RFC 6455 5.2, 7.4.1)");
+  set("close/valid-code-1003", verdict::pass, verdict::fail, "",
+      "expected a close frame echoing 1003 within 2 s; the target sent nothing (RFC 6455 5.5.1)");
+  set("utf8/invalid-4", verdict::error, verdict::pass,
+      "wsspec could not run the case: the connection was reset during the handshake");
+  set("pingpong/ping-126", verdict::pass, verdict::pass, "");
+  r.cases.erase(std::remove_if(r.cases.begin(), r.cases.end(),
+                               [](const case_result& c) { return c.id == "compression/echo-4"; }),
+                r.cases.end());
+  r.cases.push_back(make_case(
+      "handshake/subprotocol-echo", "handshake", "The one offered subprotocol is selected", nullptr,
+      {"4.2.2"}, "A server that selects a subprotocol names one the client offered.", verdict::pass,
+      verdict::pass, "", "", 0.5, echo_transcript("text", 5, 0.4, 0.45, 0.5)));
+  r.cases.push_back(make_case(
+      "handshake/duplicate-key", "handshake", "Two Sec-WebSocket-Key headers are refused", nullptr,
+      {"4.2.1"}, "The key must appear exactly once.", verdict::fail, verdict::pass,
+      "expected HTTP 400; got HTTP 101 (RFC 6455 4.2.1)", "", 0.6,
+      {"     0.1ms > opening handshake request 190 bytes", "     0.5ms < HTTP 101 129 bytes"}));
   return r;
 }
 

@@ -1,11 +1,16 @@
 // Opens wsspec's HTML reports in Debian's headless Chromium (through playwright-core, which
 // downloads no browser) and checks what a reader would: the page renders, the summary counts
 // match results.json, the verdict/area/text filters show the right cases, nothing the hostile
-// target injected runs, nothing logs an error, nothing but the file itself is loaded.
+// target injected runs, nothing logs an error, nothing but the file itself is loaded. With
+// --comparison (and --comparison-hostile) it does the same for `wsspec report`'s comparison
+// page: the matrix matches comparison.json, the area / "only rows that differ" / text filters
+// work, and nothing injected runs.
 //
 //   node report_test.mjs --sample DIR --hostile DIR [--screenshot FILE.png [--more-screenshots 1]]
+//                        [--comparison DIR] [--comparison-hostile DIR]
 //
-// DIR holds index.html and results.json (tests/reports/make_sample_report writes both).
+// DIR holds index.html and results.json (tests/reports/make_sample_report writes both); a
+// comparison DIR holds index.html and comparison.json.
 // Exit status: 0 all checks passed, 1 a check failed, 77 the browser or playwright-core is
 // missing (run tests/reports/browser/setup.sh), which ctest reports as skipped.
 import fs from 'node:fs';
@@ -59,7 +64,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 
 // Opens one report and records everything the page does that it should not.
-async function open(dir) {
+async function open(dir, data = 'results.json') {
   const file = path.resolve(dir, 'index.html');
   const url = pathToFileURL(file).href;
   const page = await context.newPage();
@@ -69,7 +74,7 @@ async function open(dir) {
   page.on('pageerror', (e) => seen.pageErrors.push(String(e)));
   page.on('dialog', async (d) => { seen.dialogs.push(d.message()); await d.dismiss(); });
   await page.goto(url, {waitUntil: 'load'});
-  const results = JSON.parse(fs.readFileSync(path.resolve(dir, 'results.json'), 'utf8'));
+  const results = JSON.parse(fs.readFileSync(path.resolve(dir, data), 'utf8'));
   return {page, url, seen, results};
 }
 
@@ -129,6 +134,63 @@ async function finalChecks(name, r) {
   check(seen.pageErrors.length === 0, `${name}: no uncaught exceptions`, seen.pageErrors);
   check(seen.requests.every((u) => u === url), `${name}: still no request but the file`, seen.requests);
   check(await page.evaluate(() => window.__pwned === undefined), `${name}: window.__pwned still unset`);
+}
+
+async function visibleRows(page) {
+  return page.$$eval('table.cmp tr.row', (els) => els.filter((e) => !e.hidden && e.offsetParent !== null)
+    .map((e) => ({id: e.querySelector('th code').textContent, area: e.dataset.area, differs: e.dataset.differs === '1'})));
+}
+
+// The comparison page of `wsspec report`: data is comparison.json.
+async function comparisonChecks(name, r) {
+  const {page, url, seen, results} = r;
+  check((await page.title()).startsWith('wsspec comparison'), `${name}: page title`, await page.title());
+  check(await page.evaluate(() => document.documentElement.classList.contains('js')),
+        `${name}: the page's own script ran (allowed by its CSP hash)`);
+  check(await page.$$eval('#runs .run', (e) => e.length) === results.runs.length, `${name}: one card per run`);
+  const all = await visibleRows(page);
+  check(all.length === results.cases.length, `${name}: one matrix row per case`, {shown: all.length, json: results.cases.length});
+  // Every cell says the verdict comparison.json has.
+  const cells = await page.$$eval('table.cmp tr.row', (rows) => rows.map((tr) =>
+    Array.prototype.map.call(tr.querySelectorAll('td.cell'), (td) => td.textContent)));
+  const want = results.cases.map((c) => c.verdicts.map((v) => v === null ? 'not run' : v));
+  check(JSON.stringify(cells) === JSON.stringify(want), `${name}: matrix cells match comparison.json`);
+  check((await page.textContent('#f-count')).startsWith(`${results.cases.length} of ${results.cases.length}`), `${name}: count line`);
+
+  // Only rows that differ.
+  const differing = results.cases.filter((c) => c.differs).length;
+  await page.check('#f-diff');
+  let shown = await visibleRows(page);
+  check(shown.length === differing && shown.every((c) => c.differs),
+        `${name}: "only rows that differ" shows exactly the differing rows`, {shown: shown.length, differing});
+  const emptyGroups = await page.$$eval('table.cmp tbody.grp', (gs) => gs.filter((g) =>
+    !g.hidden && !g.querySelector('tr.row:not([hidden])')).length);
+  check(emptyGroups === 0, `${name}: areas without a shown row are hidden`);
+  await page.uncheck('#f-diff');
+  check((await visibleRows(page)).length === results.cases.length, `${name}: unchecking shows all again`);
+
+  // Area filter.
+  const area = results.cases[results.cases.length - 1].area;
+  const inArea = results.cases.filter((c) => c.area === area).length;
+  await page.selectOption('#f-area', area);
+  shown = await visibleRows(page);
+  check(shown.length === inArea && shown.every((c) => c.area === area), `${name}: area filter`, {shown: shown.length, inArea});
+  await page.click('#f-reset');
+
+  // Text filter, then a link of the changes list brings its hidden row back.
+  await page.fill('#f-text', 'no such thing anywhere');
+  check((await visibleRows(page)).length === 0, `${name}: text filter can hide everything`);
+  const link = page.locator('#changes a[href^="#m-"]').first();
+  if (await link.count()) {
+    const target = (await link.getAttribute('href')).slice(1);
+    await link.click();
+    check(await page.$eval(`#${target}`, (tr) => !tr.hidden && tr.offsetParent !== null),
+          `${name}: a change links to its matrix row, clearing the filters`);
+  }
+  await page.click('#f-reset');
+
+  check(seen.requests.length === 1 && seen.requests[0] === url, `${name}: no request but the file itself`, seen.requests);
+  check(await page.evaluate(() => window.__pwned === undefined), `${name}: no injected script ran (window.__pwned unset)`);
 }
 
 let sample, hostile;
@@ -212,6 +274,39 @@ try {
     if (args['more-screenshots']) await page.screenshot({path: args.screenshot.replace(/\.png$/, '-hostile.png'), fullPage: false});
   }
   await finalChecks('hostile', hostile);
+
+  // ----- the comparison pages of `wsspec report` -----
+  if (args.comparison) {
+    const cmp = await open(args.comparison, 'comparison.json');
+    await comparisonChecks('comparison', cmp);
+    {
+      const {page, results} = cmp;
+      const d = results.diffs[0];
+      check(await page.$$eval('#changes .diff', (e) => e.length) === results.diffs.length, 'comparison: one changes block per later run');
+      const failing = await page.$$eval('#changes .diff:first-of-type h4', (hs) => hs.map((h) => h.textContent));
+      check(failing.includes(`Newly failing (${d.newly_failing.length})`) && failing.includes(`Newly passing (${d.newly_passing.length})`),
+            'comparison: newly failing / newly passing lists with their counts', failing);
+      await page.fill('#f-text', d.newly_failing[0].id);
+      const shown = await visibleRows(page);
+      check(shown.length >= 1 && shown.some((c) => c.id === d.newly_failing[0].id), 'comparison: text filter finds a case by id', shown);
+      await page.click('#f-reset');
+      if (args.screenshot && args['more-screenshots']) {
+        await page.screenshot({path: args.screenshot.replace(/\.png$/, '-comparison.png'), fullPage: false});
+      }
+    }
+    await finalChecks('comparison', cmp);
+  }
+  if (args['comparison-hostile']) {
+    const cmp = await open(args['comparison-hostile'], 'comparison.json');
+    await comparisonChecks('comparison-hostile', cmp);
+    const {page} = cmp;
+    check(await page.$$eval('img, iframe, object, embed, textarea, svg', (e) => e.length) === 0, 'comparison-hostile: no injected elements in the DOM');
+    check(await page.$$eval('script', (s) => s.length) === 1, 'comparison-hostile: only the page\'s own script element');
+    check(await page.evaluate(() => getComputedStyle(document.body).display) !== 'none', 'comparison-hostile: injected CSS did not apply');
+    const servers = await page.$$eval('#runs .run dd .mono', (e) => e.map((x) => x.textContent).join('\n'));
+    check(servers.includes('<script>alert(1)</script>'), 'comparison-hostile: the Server header is shown as text');
+    await finalChecks('comparison-hostile', cmp);
+  }
 } catch (e) {
   failed++;
   console.log(`FAIL exception: ${e && e.stack ? e.stack : e}`);
