@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/fuzz_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   const wsspec::cli::list_command list{app};
   const wsspec::cli::serve_command serve{app};
   const wsspec::cli::report_command report{app};
+  const wsspec::cli::fuzz_command fuzz{app};
   // Exit code 2 for bad usage, as the contract says, instead of CLI11's default.
   try {
     app.parse(argc, argv);
@@ -30,5 +32,6 @@ int main(int argc, char** argv) {
   if (list.selected()) return list.run();
   if (serve.selected()) return serve.run();
   if (report.selected()) return report.run();
+  if (fuzz.selected()) return fuzz.run();
   return 0;
 }

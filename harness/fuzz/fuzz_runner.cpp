@@ -41,7 +41,7 @@ class fuzzer {
   }
 
   fuzz_outcome run() {
-    start_ = steady::now();
+    start_ = last_status_ = steady::now();
     if (seeds_.empty()) {
       out_.exit = exit_usage;
       out_.final_line = "wsspec fuzz: the selected cases send nothing to mutate";

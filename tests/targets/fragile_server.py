@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A deliberately broken WebSocket echo server (RFC 6455), for wsspec's own tests.
 
-Usage: fragile_server.py PORT [--crash-on-long-control-length]
+Usage: fragile_server.py PORT [--crash-on-long-control-length | --hang-on-long-control-length]
 (listens on 127.0.0.1; PORT 0 picks a free port; prints "listening PORT" with the actual port
 once it accepts connections)
 
@@ -20,6 +20,9 @@ one that no case of the catalogue triggers, so only a mutation finds it:
   (d) a control frame (close, ping, pong) whose length is written in the 16- or 64-bit form
       although it is at most 125 bytes makes the whole process exit (the control-frame path
       trusts the extended length). A reserved opcode then just ends the connection.
+
+With --hang-on-long-control-length the same frame makes the server hang instead: from then on
+it accepts TCP connections but answers nothing on any connection, old or new (a deadlock).
 
 Being minimal, it checks nothing else either (close codes, control frame sizes, the
 handshake's version): only the utf8/, reserved/ and opcodes/reserved-opcode-* cases are meant
@@ -119,6 +122,9 @@ class Reader:
 
 
 CRASH_ON_LONG_CONTROL_LENGTH = False
+HANG_ON_LONG_CONTROL_LENGTH = False
+HUNG = threading.Event()
+NEVER = threading.Event()
 
 
 def crash():
@@ -149,9 +155,14 @@ def serve(sock):
         data = reader.read(length)
         payload = bytes(c ^ key[i % 4] for i, c in enumerate(data)) if masked else data
 
-        if CRASH_ON_LONG_CONTROL_LENGTH:
+        if HUNG.is_set():
+            NEVER.wait()
+        if CRASH_ON_LONG_CONTROL_LENGTH or HANG_ON_LONG_CONTROL_LENGTH:
             if opcode >= 0x8 and extended and length <= 125:
-                crash()  # Bug (d).
+                if CRASH_ON_LONG_CONTROL_LENGTH:
+                    crash()  # Bug (d).
+                HUNG.set()
+                NEVER.wait()
             if opcode in (3, 4, 5, 6, 7, 11, 12, 13, 14, 15):
                 raise Closed()
         elif opcode in (3, 4, 5, 6, 7, 11, 12, 13, 14, 15):
@@ -200,11 +211,14 @@ def handle(sock, slots):
 
 
 def main():
-    global CRASH_ON_LONG_CONTROL_LENGTH
+    global CRASH_ON_LONG_CONTROL_LENGTH, HANG_ON_LONG_CONTROL_LENGTH
     args = sys.argv[1:]
     if "--crash-on-long-control-length" in args:
         CRASH_ON_LONG_CONTROL_LENGTH = True
         args.remove("--crash-on-long-control-length")
+    if "--hang-on-long-control-length" in args:
+        HANG_ON_LONG_CONTROL_LENGTH = True
+        args.remove("--hang-on-long-control-length")
     port = int(args[0]) if args else 0
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -212,8 +226,12 @@ def main():
     listener.listen(16)
     print("listening", listener.getsockname()[1], flush=True)
     slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+    stuck = []
     while True:
         sock, _ = listener.accept()
+        if HUNG.is_set():
+            stuck.append(sock)  # accepted, never answered
+            continue
         slots.acquire()
         threading.Thread(target=handle, args=(sock, slots), daemon=True).start()
 

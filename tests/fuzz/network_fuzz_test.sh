@@ -1,0 +1,142 @@
+#!/bin/sh
+# `wsspec fuzz` as its users run it, as ctest tests (tests/CMakeLists.txt):
+#
+#   network_fuzz_test.sh WSSPEC finds-crash OUT_DIR
+#     Against tests/targets/fragile_server.py --crash-on-long-control-length, which dies on one
+#     frame shape no catalogue case sends (a control frame whose length uses the 16- or 64-bit
+#     form), started and restarted by wsspec itself (--server-cmd): with --seed 1 the fuzzer
+#     finds the crash within 100 inputs, minimises it, and writes a reproducer that
+#     `wsspec run --case-dir` replays: the case fails against a fresh fragile server ("the
+#     target died") and passes against `wsspec serve`, which is correct.
+#
+#   network_fuzz_test.sh WSSPEC finds-hang OUT_DIR
+#     The same with --hang-on-long-control-length: after that frame the server accepts
+#     connections but answers nothing. The finding is a hang, and its reproducer says so.
+#
+#   network_fuzz_test.sh WSSPEC serve-survives OUT_DIR
+#     A bounded run against `wsspec serve` (5000 inputs or 20 s) ends with no finding.
+#
+#   network_fuzz_test.sh WSSPEC usage OUT_DIR
+#     Exit codes: a bad URL is 2, a target that cannot be reached is 3, a --server-cmd that
+#     exits at once is 3.
+#
+# Every server started here listens on 127.0.0.1 and is stopped by its PID.
+set -eu
+wsspec=$1
+what=$2
+out=$3
+here=$(cd "$(dirname "$0")" && pwd)
+fragile="$here/../targets/fragile_server.py"
+python=/usr/bin/python3
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+free_port() {
+  "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# Runs "$@" with its output in $out/$1.log (and shown), sets $status.
+logged() {
+  name=$1
+  shift
+  status=0
+  "$@" >"$out/$name.log" 2>&1 || status=$?
+  cat "$out/$name.log"
+}
+
+servers=""
+cleanup() {
+  for pid in $servers; do kill "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+# start_serve: `wsspec serve` on a free port; sets $serve_url.
+start_serve() {
+  # Created first: the background job opens it only when it gets to run.
+  : >"$out/serve.out"
+  "$wsspec" serve --host 127.0.0.1 --port 0 >>"$out/serve.out" 2>&1 &
+  servers="$servers $!"
+  serve_url=""
+  for _ in $(seq 100); do
+    serve_url=$(sed -n 's/^listening on //p' "$out/serve.out")
+    [ -n "$serve_url" ] && return 0
+    sleep 0.05
+  done
+  fail "wsspec serve did not start"
+}
+
+# start_fragile PORT crash|hang: the fragile server; returns once it listens.
+start_fragile() {
+  : >"$out/fragile-$1.out"
+  "$python" "$fragile" "$1" "--$2-on-long-control-length" >>"$out/fragile-$1.out" 2>&1 &
+  servers="$servers $!"
+  for _ in $(seq 100); do
+    grep -q '^listening' "$out/fragile-$1.out" && return 0
+    sleep 0.05
+  done
+  fail "fragile_server.py did not start"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+
+case $what in
+finds-crash | finds-hang)
+  kind=${what#finds-}
+  port=$(free_port)
+  findings="$out/findings"
+  logged fuzz "$wsspec" fuzz "ws://127.0.0.1:$port/" --seed 1 --max-cases 100 --duration 90 \
+    --out "$findings" \
+    --server-cmd "$python $fragile $port --$kind-on-long-control-length"
+  [ "$status" -eq 1 ] || fail "wsspec fuzz exited $status, expected 1 (findings)"
+  crash=$(ls "$findings"/"$kind"-s1-i*.json 2>/dev/null | head -n 1)
+  [ -n "$crash" ] || fail "no $kind-s1-i*.json in $findings"
+  grep -q '"check_alive": true' "$crash" || fail "$crash does not check liveness"
+  grep -Eq '"length_form": "(16|64)"' "$crash" ||
+    fail "the minimised $kind has no non-minimal length form: $(cat "$crash")"
+  grep -A8 "^$kind at input" "$findings/fuzz-run.txt" | grep -q 'reproduced from the file: yes' ||
+    fail "fuzz-run.txt does not say the $kind reproduced from its file"
+  grep -q '^fuzz: [0-9]* inputs in .* finding(s)' "$out/fuzz.log" || fail "no final fuzz: line"
+  # The process wsspec started for the target must be gone.
+  if "$python" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $port)))"; then
+    fail "something still listens on $port after wsspec fuzz returned"
+  fi
+
+  id=$(sed -n 's/^  "id": "\(.*\)",$/\1/p' "$crash")
+  port2=$(free_port)
+  start_fragile "$port2" "$kind"
+  logged replay-fragile "$wsspec" run "ws://127.0.0.1:$port2/" --case-dir "$findings" --cases "$id"
+  [ "$status" -eq 1 ] || fail "the reproducer exited $status against the fragile server, expected 1"
+  said="the target died"
+  [ "$kind" = hang ] && said="the target hangs"
+  grep -q "$said" "$out/replay-fragile.log" || fail "the reproducer did not say $said"
+
+  start_serve
+  logged replay-serve "$wsspec" run "$serve_url" --case-dir "$findings" --cases "$id"
+  [ "$status" -eq 0 ] || fail "the reproducer failed wsspec serve (exit $status): a false finding"
+  echo "network_fuzz_test $what: ok ($crash)"
+  ;;
+serve-survives)
+  start_serve
+  logged fuzz "$wsspec" fuzz "$serve_url" --seed 1 --max-cases 5000 --duration 20 --out "$out/findings"
+  [ "$status" -eq 0 ] || fail "wsspec fuzz found something in wsspec serve (exit $status)"
+  grep -q ': 0 finding(s)$' "$out/fuzz.log" || fail "the final line does not say 0 findings"
+  if ls "$out/findings"/*.json >/dev/null 2>&1; then fail "finding files were written"; fi
+  echo "network_fuzz_test serve-survives: ok"
+  ;;
+usage)
+  logged bad-url "$wsspec" fuzz "http://127.0.0.1:1/" --duration 1
+  [ "$status" -eq 2 ] || fail "a bad URL exited $status, expected 2"
+  port=$(free_port)
+  logged unreachable "$wsspec" fuzz "ws://127.0.0.1:$port/" --duration 1
+  [ "$status" -eq 3 ] || fail "an unreachable target exited $status, expected 3"
+  logged exits "$wsspec" fuzz "ws://127.0.0.1:$port/" --duration 1 --out "$out/x" --server-cmd "exit 4"
+  [ "$status" -eq 3 ] || fail "a --server-cmd that exits exited $status, expected 3"
+  grep -q 'exited before it served' "$out/exits.log" || fail "no reason given for the dead server"
+  echo "network_fuzz_test usage: ok"
+  ;;
+*)
+  fail "unknown test $what"
+  ;;
+esac
