@@ -22,6 +22,7 @@ libgmock-dev
 libbenchmark-dev
 libsimdjson-dev
 libxml2-utils
+python3-yaml
 "
 
 missing=""
