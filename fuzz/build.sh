@@ -4,11 +4,12 @@
 #   CC, CXX                compilers (clang, or an engine's wrapper such as afl-clang-fast)
 #   CFLAGS, CXXFLAGS       sanitizer and coverage flags (e.g. -fsanitize=address,fuzzer-no-link)
 #   LIB_FUZZING_ENGINE     what to link the targets with (e.g. -fsanitize=fuzzer, or libAFL's .a)
-#   OUT                    where the targets go, each with <target>.dict and
-#                          <target>_seed_corpus.zip next to it
+#   OUT                    where the targets go, each with <target>.dict,
+#                          <target>_seed_corpus.zip and, if it has one, <target>.options
+#                          (libFuzzer flags such as max_len) next to it
 #   SRC, WORK              (optional) source and scratch folders
 # Run by hand, it defaults to a plain local libFuzzer build in build/oss-fuzz:
-#   fuzz/build.sh && build/oss-fuzz/frame_decoder_fuzzer build/oss-fuzz/corpus
+#   fuzz/build.sh && build/oss-fuzz/frame_decoder_fuzzer -max_len=64 build/oss-fuzz/corpus
 root=$(cd "$(dirname "$0")/.." && pwd)
 : "${CC:=clang}" "${CXX:=clang++}"
 : "${CFLAGS:=-O2 -g -fsanitize=fuzzer-no-link}" "${CXXFLAGS:=-O2 -g -fsanitize=fuzzer-no-link}"
@@ -55,6 +56,9 @@ for src in "$root"/fuzz/targets/*_fuzzer.cpp; do
   short=${name%_fuzzer}
   cp "$WORK/fuzz/$name" "$OUT/$name"
   cp "$root/fuzz/dict/$short.dict" "$OUT/$name.dict"
+  if [ -f "$root/fuzz/options/$short.options" ]; then
+    cp "$root/fuzz/options/$short.options" "$OUT/$name.options"
+  fi
   if [ -d "$WORK/fuzz-seeds/$short" ]; then
     make_zip "$OUT/${name}_seed_corpus.zip" "$WORK/fuzz-seeds/$short"
   fi

@@ -5,9 +5,10 @@
 //   wsspec_fuzz_seeds CASES_DIR OUT_DIR
 //
 // writes OUT_DIR/<target>/<hash>: the case files themselves (case_loader), the frames and raw
-// bytes of every send step of every case (frame_decoder, message_assembler), the text payloads
-// (utf8), the handshake request each case sends (handshake_request), and a few responses
-// built with the codec (handshake_response). Each file starts with the option bytes its
+// bytes of every send step of every case (frame_decoder, message_assembler), each frame as a
+// header description plus payload (frame_roundtrip), the text payloads (utf8), the handshake
+// request each case sends (handshake_request), and a few responses built with the codec
+// (handshake_response). Each file starts with the option bytes its
 // target reads first (see the targets' "Input layout" comments). Deterministic: file names
 // are hashes of the contents, generated payloads are cut to a few hundred bytes, and
 // random masking keys are replaced by a fixed one.
@@ -38,6 +39,12 @@ namespace {
 constexpr std::size_t max_seed = 32 * 1024;
 // Generated payloads are cut to this many bytes (the length field still tells the truth).
 constexpr std::uint64_t max_payload = 300;
+// frame_decoder_fuzzer reads at most fuzz/options/frame_decoder.options' max_len bytes (the
+// rest of a longer seed is cut off), so its streams carry payloads cut much shorter, and a
+// case's frames fit; each frame with a longer payload is also a seed of its own, header as
+// sent and payload cut at that limit.
+constexpr std::uint64_t small_payload = 8;
+constexpr std::size_t decoder_max_len = 64;
 
 std::map<std::string, std::set<std::string>> seeds;  // target -> contents
 
@@ -46,12 +53,12 @@ void add(const std::string& target, std::string prefix, std::string_view body) {
   seeds[target].insert(prefix.append(body));
 }
 
-std::string bounded(const payload_spec& p) {
+std::string bounded(const payload_spec& p, std::uint64_t limit = max_payload) {
   payload_spec q = p;
   if (q.how == payload_spec::kind::bytes) {
-    if (q.bytes.size() > max_payload) q.bytes.resize(max_payload);
+    if (q.bytes.size() > limit) q.bytes.resize(limit);
   } else {
-    q.size = std::min(q.size, max_payload);
+    q.size = std::min(q.size, limit);
   }
   return materialize(q);
 }
@@ -82,6 +89,21 @@ void append_frame(std::string& wire, std::uint8_t op, bool fin, std::uint8_t rsv
   wire.append(reinterpret_cast<const char*>(f.data()), f.size());
 }
 
+// frame_roundtrip_fuzzer's header description (see header_from there): first header byte,
+// MASK | length width | length form, the length in the narrowest of 1, 2, 4 or 8 bytes, the
+// key when masked; then the payload.
+std::string roundtrip_seed(std::uint8_t op, bool fin, std::uint8_t rsv, bool masked,
+                           const std::array<std::uint8_t, 4>& key, codec::length_form form,
+                           std::uint64_t length, std::string_view payload) {
+  std::string s;
+  s += static_cast<char>((fin ? 0x80 : 0) | rsv | (op & 0x0F));
+  const int width = length <= 0xFF ? 0 : length <= 0xFFFF ? 1 : length <= 0xFFFFFFFF ? 2 : 3;
+  s += static_cast<char>((masked ? 0x80 : 0) | width << 2 | static_cast<int>(form));
+  for (int i = (1 << width) - 1; i >= 0; --i) s += static_cast<char>(length >> (8 * i));
+  if (masked) s.append(key.begin(), key.end());
+  return s.append(payload);
+}
+
 codec::length_form form_of(send_frame::length_form f) {
   switch (f) {
     case send_frame::length_form::minimal:
@@ -109,8 +131,25 @@ std::string request_for(const handshake_spec& h) {
   return req.serialize() + h.trailing;
 }
 
+// A message as masked frames of at most `fragment_size` payload bytes (0: one frame).
+void append_message(std::string& wire, std::uint8_t opcode, std::string_view p,
+                    std::uint64_t fragment_size) {
+  const std::size_t frag = fragment_size == 0 || fragment_size >= p.size()
+                               ? std::max<std::size_t>(p.size(), 1)
+                               : static_cast<std::size_t>(fragment_size);
+  std::size_t pos = 0;
+  do {
+    const std::string_view part = p.substr(pos, frag);
+    const bool last = pos + frag >= p.size();
+    append_frame(wire, pos == 0 ? opcode : 0, last, 0, true, fixed_key, codec::length_form::minimal,
+                 std::nullopt, part);
+    pos += frag;
+  } while (pos < p.size());
+}
+
 void seeds_from_case(const test_case& c) {
-  std::string wire;  // everything the case sends after the handshake, as one stream
+  std::string wire;   // everything the case sends after the handshake, as one stream
+  std::string small;  // the same with payloads cut to small_payload, for frame_decoder
   bool handshake = false;
   for (const step& s : c.steps) {
     if (const auto* f = std::get_if<send_frame>(&s)) {
@@ -118,30 +157,33 @@ void seeds_from_case(const test_case& c) {
       const std::uint32_t n = std::min<std::uint32_t>(f->count, 3);
       // send_frame's rsv counts RSV1 as 4; the header byte has it at 0x40.
       const auto rsv = static_cast<std::uint8_t>((f->rsv & 7) << 4);
-      for (std::uint32_t i = 0; i < n; ++i)
-        append_frame(wire, f->opcode, f->fin, rsv, f->masked, f->key.value_or(fixed_key),
-                     form_of(f->form), f->length, p);
+      const auto key = f->key.value_or(fixed_key);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        append_frame(wire, f->opcode, f->fin, rsv, f->masked, key, form_of(f->form), f->length, p);
+        append_frame(small, f->opcode, f->fin, rsv, f->masked, key, form_of(f->form), f->length,
+                     bounded(f->payload, small_payload));
+      }
+      if (p.size() > small_payload) {
+        std::string one;
+        append_frame(one, f->opcode, f->fin, rsv, f->masked, key, form_of(f->form), f->length, p);
+        add("frame_decoder", std::string("\x81\x80\x01"), one.substr(0, decoder_max_len - 3));
+      }
+      add("frame_roundtrip", "\x81\x80",
+          roundtrip_seed(f->opcode, f->fin, rsv, f->masked, key, form_of(f->form),
+                         f->length.value_or(p.size()), p));
       if (f->opcode == 1 || f->opcode == 0) add("utf8", "\x07", p);
       if (f->opcode == 8 && p.size() > 2) add("utf8", "\x07", p.substr(2));
     } else if (const auto* m = std::get_if<send_message>(&s)) {
       const std::string p = bounded(m->payload);
-      const std::size_t frag = m->fragment_size == 0 || m->fragment_size >= p.size()
-                                   ? std::max<std::size_t>(p.size(), 1)
-                                   : static_cast<std::size_t>(m->fragment_size);
       const std::uint32_t n = std::min<std::uint32_t>(m->count, 3);
       for (std::uint32_t i = 0; i < n; ++i) {
-        std::size_t pos = 0;
-        do {
-          const std::string_view part = std::string_view(p).substr(pos, frag);
-          const bool last = pos + frag >= p.size();
-          append_frame(wire, pos == 0 ? m->opcode : 0, last, 0, true, fixed_key,
-                       codec::length_form::minimal, std::nullopt, part);
-          pos += frag;
-        } while (pos < p.size());
+        append_message(wire, m->opcode, p, m->fragment_size);
+        append_message(small, m->opcode, bounded(m->payload, small_payload), m->fragment_size);
       }
       if (m->opcode == 1) add("utf8", "\x07", p);
     } else if (const auto* r = std::get_if<send_raw>(&s)) {
       wire += r->bytes.substr(0, max_seed);
+      small += r->bytes.substr(0, decoder_max_len);
     } else if (const auto* h = std::get_if<handshake_spec>(&s)) {
       add("handshake_request", std::string("\x00\x05", 2), request_for(*h));
       handshake = true;
@@ -149,8 +191,9 @@ void seeds_from_case(const test_case& c) {
   }
   if (!handshake) add("handshake_request", std::string("\x00\x05", 2), request_for({}));
   if (wire.empty()) return;
-  // Options: masking "any", minimal lengths required, no size limit (frame_decoder_fuzzer).
-  add("frame_decoder", "\x81\x80", wire);
+  // Options: masking "any", minimal lengths required, no size limit; slice seed 1
+  // (frame_decoder_fuzzer).
+  add("frame_decoder", "\x81\x80\x01", small.substr(0, decoder_max_len - 3));
   // Slices of 8 bytes, no permessage-deflate, the default message limit.
   add("message_assembler", "\x0e\xff", wire);
 }
