@@ -14,7 +14,7 @@ namespace wsspec::cli {
 fuzz_command::fuzz_command(CLI::App& app) {
   command_ = app.add_subcommand(
       "fuzz", "Fuzz a live server with mutated traffic; findings become replayable case files");
-  command_->add_option("url", url_, "ws:// or wss:// URL of the server under test")->required();
+  add_target_options(command_, target_);
   add_source_options(command_, sources_);
   command_->add_option("--duration", duration_s_, "Stop after this many seconds (default 60)")
       ->check(CLI::Range(0.1, 86400.0));
@@ -38,27 +38,15 @@ fuzz_command::fuzz_command(CLI::App& app) {
       ->add_option("--minimize-budget", minimize_budget_,
                    "Replays spent minimising each finding (default 200)")
       ->check(CLI::Range(0, 100000));
-  command_->add_flag("--insecure", insecure_, "wss://: do not verify the server's certificate");
-  command_->add_option("--ca", ca_file_, "wss://: trust the CA certificates in this PEM file")
-      ->check(CLI::ExistingFile);
 }
 
 bool fuzz_command::selected() const { return command_->parsed(); }
 
 int fuzz_command::run() const {
-  std::string error;
-  const auto url = parse_ws_url(url_, error);
-  if (!url) {
-    std::cerr << "wsspec: bad URL '" << url_ << "': " << error << "\n";
-    return exit_usage;
-  }
+  fuzz::fuzz_options o;
+  if (!apply_target_options(target_, o.run)) return exit_usage;
   std::vector<test_case> cases;
   if (!load_and_select(sources_, cases)) return exit_usage;
-
-  fuzz::fuzz_options o;
-  o.run.url = *url;
-  o.run.tls.verify = !insecure_;
-  o.run.tls.ca_file = ca_file_;
   o.seed = seed_;
   o.duration = std::chrono::milliseconds(static_cast<std::int64_t>(duration_s_ * 1000));
   o.max_cases = max_cases_;
@@ -70,8 +58,9 @@ int fuzz_command::run() const {
   o.terminal = isatty(STDOUT_FILENO);
 
   // Without --server-cmd the target must already be up; with it, the runner starts it.
+  std::string error;
   if (server_cmd_.empty() && !probe_target(o.run, error)) {
-    std::cerr << "wsspec: the target " << url->to_string() << " cannot be reached: " << error
+    std::cerr << "wsspec: the target " << o.run.url.to_string() << " cannot be reached: " << error
               << "\n";
     return exit_unreachable;
   }
@@ -82,7 +71,7 @@ int fuzz_command::run() const {
   }
   std::cout << out.final_line << std::endl;
   if (!out.findings.empty())
-    std::cout << "replay: wsspec run " << url_ << " --case-dir " << out_dir_ << "\n";
+    std::cout << "replay: wsspec run " << target_.url << " --case-dir " << out_dir_ << "\n";
   return out.exit;
 }
 

@@ -25,7 +25,7 @@ class fuzz_command {
 
  private:
   CLI::App* command_ = nullptr;
-  std::string url_;
+  target_options target_;
   case_source_options sources_;
   double duration_s_ = 60;
   std::uint64_t seed_ = 1;
@@ -35,8 +35,6 @@ class fuzz_command {
   std::uint32_t wait_ms_ = 250;
   unsigned max_findings_ = 10;
   std::uint32_t minimize_budget_ = 200;
-  bool insecure_ = false;
-  std::string ca_file_;
 };
 
 }  // namespace wsspec::cli

@@ -18,6 +18,26 @@
 
 namespace wsspec::cli {
 
+void add_target_options(CLI::App* cmd, target_options& t) {
+  cmd->add_option("url", t.url, "ws:// or wss:// URL of the server under test")->required();
+  cmd->add_flag("--insecure", t.insecure, "wss://: do not verify the server's certificate");
+  cmd->add_option("--ca", t.ca_file, "wss://: trust the CA certificates in this PEM file")
+      ->check(CLI::ExistingFile);
+}
+
+bool apply_target_options(const target_options& t, run_options& out) {
+  std::string error;
+  const auto url = parse_ws_url(t.url, error);
+  if (!url) {
+    std::cerr << "wsspec: bad URL '" << t.url << "': " << error << "\n";
+    return false;
+  }
+  out.url = *url;
+  out.tls.verify = !t.insecure;
+  out.tls.ca_file = t.ca_file;
+  return true;
+}
+
 void add_source_options(CLI::App* cmd, case_source_options& s) {
   cmd->add_option("--cases", s.include, "Run only cases whose id, Autobahn id or area matches")
       ->delimiter(',');
@@ -63,7 +83,7 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 
 run_command::run_command(CLI::App& app) {
   command_ = app.add_subcommand("run", "Run the test cases against a WebSocket server");
-  command_->add_option("url", url_, "ws:// or wss:// URL of the server under test")->required();
+  add_target_options(command_, target_);
   add_source_options(command_, sources_);
   command_->add_option("--jobs,-j", jobs_, "Cases run in parallel (default: number of cores)");
   command_->add_option("--timeout", timeout_s_, "Time-out of every case, in seconds")
@@ -75,9 +95,6 @@ run_command::run_command(CLI::App& app) {
       ->add_option("--baseline", baseline_,
                    "Known, accepted non-pass verdicts: only other failures fail the run")
       ->check(CLI::ExistingFile);
-  command_->add_flag("--insecure", insecure_, "wss://: do not verify the server's certificate");
-  command_->add_option("--ca", ca_file_, "wss://: trust the CA certificates in this PEM file")
-      ->check(CLI::ExistingFile);
   command_->add_option("--autobahn-json", autobahn_json_,
                        "Also write results in the shape of Autobahn's index.json");
 }
@@ -85,14 +102,11 @@ run_command::run_command(CLI::App& app) {
 bool run_command::selected() const { return command_->parsed(); }
 
 int run_command::run() const {
-  std::string error;
-  const auto url = parse_ws_url(url_, error);
-  if (!url) {
-    std::cerr << "wsspec: bad URL '" << url_ << "': " << error << "\n";
-    return exit_usage;
-  }
+  suite_options o;
+  if (!apply_target_options(target_, o.run)) return exit_usage;
   std::vector<test_case> cases;
   if (!load_and_select(sources_, cases)) return exit_usage;
+  std::string error;
 
   baseline base;
   if (!baseline_.empty() && !load_baseline(baseline_, base, error)) {
@@ -100,10 +114,6 @@ int run_command::run() const {
     return exit_usage;
   }
 
-  suite_options o;
-  o.run.url = *url;
-  o.run.tls.verify = !insecure_;
-  o.run.tls.ca_file = ca_file_;
   o.run.timeout_ms = static_cast<std::uint32_t>(timeout_s_ * 1000);
   o.jobs = jobs_ ? jobs_ : std::max(1u, std::thread::hardware_concurrency());
   o.strict = strict_;
@@ -117,12 +127,12 @@ int run_command::run() const {
   }
 
   if (!probe_target(o.run, error)) {
-    std::cerr << "wsspec: the target " << url->to_string() << " cannot be reached: " << error
+    std::cerr << "wsspec: the target " << o.run.url.to_string() << " cannot be reached: " << error
               << "\n";
     return exit_unreachable;
   }
   suite_outcome out = run_suite(cases, o, std::cout);
-  std::string cmd = "wsspec run " + url_;
+  std::string cmd = "wsspec run " + target_.url;
   out.summary.command = cmd;
   if (!baseline_.empty()) {
     const baseline_outcome b = apply_baseline(base, out.summary.cases, strict_);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cases/case_model.hpp"
+#include "run/interpreter.hpp"
 
 namespace CLI {
 class App;
@@ -20,6 +21,17 @@ namespace wsspec::cli {
 struct case_source_options {
   std::vector<std::string> include, exclude, case_dirs;
 };
+
+// The target: its URL and, for wss://, how its certificate is checked (run and fuzz).
+struct target_options {
+  std::string url;
+  bool insecure = false;
+  std::string ca_file;
+};
+void add_target_options(CLI::App* cmd, target_options& t);
+// The URL parsed and the TLS settings into `out`; prints the problem and returns false (exit 2)
+// on a bad URL.
+bool apply_target_options(const target_options& t, run_options& out);
 
 // --cases, --exclude and --case-dir, shared by the commands that take a selection of cases.
 void add_source_options(CLI::App* cmd, case_source_options& s);
@@ -35,14 +47,12 @@ class run_command {
 
  private:
   CLI::App* command_ = nullptr;
-  std::string url_;
+  target_options target_;
   case_source_options sources_;
   unsigned jobs_ = 0;
   double timeout_s_ = 0;
   std::string out_dir_;
   bool strict_ = false;
-  bool insecure_ = false;
-  std::string ca_file_;
   std::string autobahn_json_;
   std::string baseline_;
 };

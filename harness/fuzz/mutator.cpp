@@ -5,6 +5,7 @@
 
 #include "fuzz/rng.hpp"
 #include "run/payload.hpp"
+#include "wsspec/codec/opcode.hpp"
 
 namespace wsspec::fuzz {
 
@@ -19,23 +20,9 @@ std::uint64_t payload_size(const payload_spec& p) {
   return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
 }
 
+// "text", "ping", "reserved-0xB", ... for the descriptions of mutations.
 std::string opcode_name(std::uint8_t op) {
-  switch (op) {
-    case 0:
-      return "continuation";
-    case 1:
-      return "text";
-    case 2:
-      return "binary";
-    case 8:
-      return "close";
-    case 9:
-      return "ping";
-    case 10:
-      return "pong";
-    default:
-      return std::to_string(op);
-  }
+  return std::string(codec::to_string(codec::make_opcode(op)));
 }
 
 payload_spec bytes_payload(std::string b) {
