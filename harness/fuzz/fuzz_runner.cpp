@@ -189,11 +189,15 @@ class fuzzer {
     }
     f.mutations = best.mutations;
     f.file = write(best, o, iteration);
-    if (!f.file.empty() && alive) f.reproduced = replay_file(f.file, o, alive);
+    f.replayed = !f.file.empty() && alive;
+    if (f.replayed) f.reproduced = replay_file(f.file, o, alive);
+    const char* replay = !f.replayed    ? ", not replayed: the target is down)"
+                         : f.reproduced ? ", reproduces)"
+                                        : ", did not reproduce when replayed)";
     progress_ << "  -> " << f.file.string()
               << (f.minimized ? " (minimised in " + std::to_string(f.replays) + " replays"
-                              : " (not minimised")
-              << (f.reproduced ? ", reproduces)" : ", did not reproduce when replayed)") << "\n"
+                              : std::string(" (not minimised"))
+              << replay << "\n"
               << std::flush;
     out_.findings.push_back(std::move(f));
     return alive;
@@ -286,7 +290,11 @@ class fuzzer {
           << "  file: " << f.file.string() << "\n  mutated from: " << f.from_case << "\n"
           << "  minimised: "
           << (f.minimized ? "yes, " + std::to_string(f.replays) + " replays" : "no")
-          << "\n  reproduced from the file: " << (f.reproduced ? "yes" : "no") << "\n"
+          << "\n  reproduced from the file: "
+          << (!f.replayed    ? "not replayed (the target was down)"
+              : f.reproduced ? "yes"
+                             : "no")
+          << "\n"
           << "  seen again: " << f.duplicates << " time(s)\n";
       for (const auto& m : f.mutations) log << "  mutation: " << m << "\n";
     }

@@ -44,7 +44,8 @@ struct finding {
   std::filesystem::path file;
   std::uint32_t replays = 0;  // spent minimising
   bool minimized = false;
-  bool reproduced = false;  // the written file, loaded and run again, showed the same bug
+  bool replayed = false;    // the written file was loaded and run again (the target was up)
+  bool reproduced = false;  // ... and showed the same bug
   std::uint64_t duplicates = 0;
 };
 
