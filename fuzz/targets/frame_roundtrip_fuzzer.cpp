@@ -138,7 +138,7 @@ void round_trip(const frame_decoder& fresh, std::span<const std::uint8_t> in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  round_trip(wsspec::fuzz::decoder_for(data[0], data[1]),
+  round_trip(wsspec::fuzz::decoder_for<frame_decoder>(data[0], data[1]),
              std::span<const std::uint8_t>(data + 2, size - 2));
   return 0;
 }
