@@ -104,18 +104,6 @@ std::string roundtrip_seed(std::uint8_t op, bool fin, std::uint8_t rsv, bool mas
   return s.append(payload);
 }
 
-codec::length_form form_of(send_frame::length_form f) {
-  switch (f) {
-    case send_frame::length_form::minimal:
-      return codec::length_form::minimal;
-    case send_frame::length_form::bits16:
-      return codec::length_form::bits16;
-    case send_frame::length_form::bits64:
-      return codec::length_form::bits64;
-  }
-  return codec::length_form::minimal;
-}
-
 constexpr std::array<std::uint8_t, 4> fixed_key = {0x37, 0xfa, 0x21, 0x3d};
 constexpr std::string_view sample_key = "dGhlIHNhbXBsZSBub25jZQ==";  // RFC 6455 1.3
 
@@ -159,17 +147,17 @@ void seeds_from_case(const test_case& c) {
       const auto rsv = static_cast<std::uint8_t>((f->rsv & 7) << 4);
       const auto key = f->key.value_or(fixed_key);
       for (std::uint32_t i = 0; i < n; ++i) {
-        append_frame(wire, f->opcode, f->fin, rsv, f->masked, key, form_of(f->form), f->length, p);
-        append_frame(small, f->opcode, f->fin, rsv, f->masked, key, form_of(f->form), f->length,
+        append_frame(wire, f->opcode, f->fin, rsv, f->masked, key, f->form, f->length, p);
+        append_frame(small, f->opcode, f->fin, rsv, f->masked, key, f->form, f->length,
                      bounded(f->payload, small_payload));
       }
       if (p.size() > small_payload) {
         std::string one;
-        append_frame(one, f->opcode, f->fin, rsv, f->masked, key, form_of(f->form), f->length, p);
+        append_frame(one, f->opcode, f->fin, rsv, f->masked, key, f->form, f->length, p);
         add("frame_decoder", std::string("\x81\x80\x01"), one.substr(0, decoder_max_len - 3));
       }
       add("frame_roundtrip", "\x81\x80",
-          roundtrip_seed(f->opcode, f->fin, rsv, f->masked, key, form_of(f->form),
+          roundtrip_seed(f->opcode, f->fin, rsv, f->masked, key, f->form,
                          f->length.value_or(p.size()), p));
       if (f->opcode == 1 || f->opcode == 0) add("utf8", "\x07", p);
       if (f->opcode == 8 && p.size() > 2) add("utf8", "\x07", p.substr(2));

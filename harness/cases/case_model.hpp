@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "wsspec/codec/frame_header.hpp"
 #include "wsspec/reports/case_result.hpp"
 
 namespace wsspec {
@@ -43,7 +44,9 @@ struct send_frame {
   // `masked` false sends the frame unmasked (a client must not, RFC 6455 5.1).
   bool masked = true;
   std::optional<std::array<std::uint8_t, 4>> key;
-  enum class length_form : std::uint8_t { minimal, bits16, bits64 } form = length_form::minimal;
+  // The codec's own enum: what a case asks for is what the encoder is told.
+  using length_form = codec::length_form;
+  length_form form = length_form::minimal;
   std::optional<std::uint64_t> length;  // a length field that lies about the payload
   payload_spec payload;
   write_shape shape;

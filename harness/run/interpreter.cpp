@@ -244,18 +244,6 @@ class case_runner {
     return out;
   }
 
-  static codec::length_form form_of(send_frame::length_form f) {
-    switch (f) {
-      case send_frame::length_form::minimal:
-        return codec::length_form::minimal;
-      case send_frame::length_form::bits16:
-        return codec::length_form::bits16;
-      case send_frame::length_form::bits64:
-        return codec::length_form::bits64;
-    }
-    return codec::length_form::minimal;
-  }
-
   static std::string frame_summary(std::uint8_t opcode, bool fin, std::uint8_t rsv,
                                    const std::string& payload, std::optional<std::uint64_t> len) {
     std::string s = "frame " + std::string(codec::to_string(codec::make_opcode(opcode))) +
@@ -278,7 +266,7 @@ class case_runner {
     }
     std::string wire;
     for (std::uint32_t i = 0; i < f.count; ++i)
-      wire += encode(f.opcode, f.fin, f.rsv, f.masked, f.key, form_of(f.form), f.length, payload);
+      wire += encode(f.opcode, f.fin, f.rsv, f.masked, f.key, f.form, f.length, payload);
     if (f.opcode == 0x0 && f.count > 1)
       for (std::uint32_t i = 1; i < f.count; ++i) last_message_ += payload;
     write(wire, f.shape,
