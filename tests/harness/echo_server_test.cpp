@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "running_server.hpp"
 #include "wsspec/codec/close.hpp"
 #include "wsspec/codec/frame_header.hpp"
 #include "wsspec/codec/handshake.hpp"
@@ -35,6 +36,7 @@ using asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 namespace codec = wsspec::codec;
 using bytes = std::vector<std::uint8_t>;
+using wsspec::test::running_server;
 
 // Generous for sanitizer builds; a passing test never waits for it.
 constexpr auto io_timeout = 5s;
@@ -267,45 +269,6 @@ class test_client {
   bool connected_ = false;
   bytes pending_;
   std::error_code last_error_;
-};
-
-// An echo_server running on its own thread for the lifetime of the object.
-class running_server {
- public:
-  explicit running_server(wsspec::echo_server_options options) : server_(std::move(options)) {
-    thread_ = std::thread([this] {
-      server_.run();
-      finished_.set_value();
-    });
-  }
-  ~running_server() {
-    server_.stop();
-    if (finished_.get_future().wait_for(10s) != std::future_status::ready) {
-      ADD_FAILURE() << "echo_server::run() did not return after stop()";
-      std::abort();  // better than hanging the whole test run
-    }
-    thread_.join();
-  }
-  running_server(const running_server&) = delete;
-  running_server& operator=(const running_server&) = delete;
-
-  std::uint16_t port() const { return server_.port(); }
-  std::size_t connections() const { return server_.connection_count(); }
-
-  // Polls until every connection has ended.
-  bool wait_idle(std::chrono::milliseconds timeout) const {
-    const auto deadline = steady::now() + timeout;
-    while (server_.connection_count() != 0) {
-      if (steady::now() > deadline) return false;
-      std::this_thread::sleep_for(5ms);
-    }
-    return true;
-  }
-
- private:
-  wsspec::echo_server server_;
-  std::promise<void> finished_;
-  std::thread thread_;
 };
 
 constexpr std::string_view rfc_key = "dGhlIHNhbXBsZSBub25jZQ==";  // RFC 6455 1.3

@@ -14,7 +14,7 @@
 #include "fuzz/minimizer.hpp"
 #include "fuzz/mutator.hpp"
 #include "run/interpreter.hpp"
-#include "serve/echo_server.hpp"
+#include "running_server.hpp"
 
 namespace wsspec::fuzz {
 namespace {
@@ -220,6 +220,7 @@ TEST(FuzzJudge, KindsAndSignaturesWithoutTheEvidence) {
 
 // ---- against the reference server ------------------------------------------------------------
 
+// The reference echo server in-process, and how the fuzzer runs its cases against it.
 class reference_server {
  public:
   reference_server()
@@ -228,22 +229,16 @@ class reference_server {
           o.port = 0;
           return o;
         }()) {
-    thread_ = std::thread([this] { server_.run(); });
     options_.url.host = "127.0.0.1";
     options_.url.port = server_.port();
     options_.url.resource = "/";
     options_.check_alive_when_suspicious = true;
     options_.close_timeout_ms = 250;
   }
-  ~reference_server() {
-    server_.stop();
-    thread_.join();
-  }
   const run_options& options() const { return options_; }
 
  private:
-  echo_server server_;
-  std::thread thread_;
+  test::running_server server_;
   run_options options_;
 };
 
