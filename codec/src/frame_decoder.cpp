@@ -43,8 +43,9 @@ frame_header make_header(const std::uint8_t* head, std::uint64_t length) noexcep
 }  // namespace
 
 frame_decoder::frame_decoder(decoder_options options) noexcept : options_(options) {
-  for (int b = 0; b < 256; ++b)
-    first_byte_ok_[b] = check_first_byte(static_cast<std::uint8_t>(b)) == protocol_error::none;
+  for (unsigned b = 0; b < 256; ++b)
+    if (check_first_byte(static_cast<std::uint8_t>(b)) == protocol_error::none)
+      first_byte_ok_[b >> 6] |= std::uint64_t{1} << (b & 63);
   mask_ok_ = static_cast<std::uint8_t>((check_second_byte(0x00) == protocol_error::none ? 1 : 0) |
                                        (check_second_byte(0x80) == protocol_error::none ? 2 : 0));
   max_length_ = std::min(options_.max_frame_payload, max_payload_length);
