@@ -23,6 +23,7 @@ libbenchmark-dev
 libsimdjson-dev
 libxml2-utils
 python3-yaml
+openssl
 "
 
 missing=""

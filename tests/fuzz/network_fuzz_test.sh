@@ -16,6 +16,12 @@
 #   network_fuzz_test.sh WSSPEC serve-survives OUT_DIR
 #     A bounded run against `wsspec serve` (5000 inputs or 20 s) ends with no finding.
 #
+#   network_fuzz_test.sh WSSPEC wss OUT_DIR
+#     Over TLS: python3-websockets behind a self-signed certificate made here (openssl req).
+#     With --ca naming that certificate, a bounded run (1000 inputs or 30 s) reaches the target
+#     and finds nothing, as over ws:// (a mature server; any finding would be false); without
+#     it, certificate verification fails and wsspec fuzz exits 3 saying so, having sent nothing.
+#
 #   network_fuzz_test.sh WSSPEC usage OUT_DIR
 #     Exit codes: a bad URL is 2, a target that cannot be reached is 3, a --server-cmd that
 #     exits at once is 3.
@@ -124,6 +130,36 @@ serve-survives)
   grep -q ': 0 finding(s)$' "$out/fuzz.log" || fail "the final line does not say 0 findings"
   if ls "$out/findings"/*.json >/dev/null 2>&1; then fail "finding files were written"; fi
   echo "network_fuzz_test serve-survives: ok"
+  ;;
+wss)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$out/key.pem" -out "$out/cert.pem" >"$out/openssl.log" 2>&1 ||
+    fail "openssl could not make a certificate: $(cat "$out/openssl.log")"
+  port=$(free_port)
+  : >"$out/echo.out"
+  "$python" "$here/../targets/python_websockets_echo.py" "$port" "$out/cert.pem" "$out/key.pem" \
+    >>"$out/echo.out" 2>&1 &
+  servers="$servers $!"
+  for _ in $(seq 100); do
+    grep -q '^listening' "$out/echo.out" && break
+    sleep 0.05
+  done
+  grep -q '^listening' "$out/echo.out" || fail "the TLS echo server did not start: $(cat "$out/echo.out")"
+  logged fuzz "$wsspec" fuzz "wss://127.0.0.1:$port/" --ca "$out/cert.pem" --seed 1 \
+    --max-cases 1000 --duration 30 --out "$out/findings"
+  [ "$status" -eq 0 ] || fail "wsspec fuzz over wss:// exited $status, expected 0 (no finding)"
+  inputs=$(sed -n 's/^fuzz: \([0-9]*\) inputs in .*: 0 finding(s)$/\1/p' "$out/fuzz.log")
+  [ -n "$inputs" ] || fail "the final line does not say how many inputs and 0 findings"
+  # The duration bounds the run on a loaded machine; a few hundred inputs still prove that TLS
+  # carried the fuzzer's traffic, a failing handshake would have stopped it at the first.
+  [ "$inputs" -ge 100 ] || fail "only $inputs inputs over wss:// in 30 s"
+  logged unverified "$wsspec" fuzz "wss://127.0.0.1:$port/" --seed 1 --max-cases 10 --duration 5 \
+    --out "$out/unverified"
+  [ "$status" -eq 3 ] || fail "an unverifiable certificate exited $status, expected 3"
+  grep -q 'certificate verification failed' "$out/unverified.log" ||
+    fail "no reason given for the refused certificate"
+  echo "network_fuzz_test wss: ok ($inputs inputs)"
   ;;
 usage)
   logged bad-url "$wsspec" fuzz "http://127.0.0.1:1/" --duration 1
