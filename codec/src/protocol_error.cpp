@@ -43,10 +43,20 @@ constexpr error_info k_errors[] = {
     {"compressed_bit_on_continuation", "RFC 7692 6.1",
      "RSV1 (per-message compressed) is set on a continuation frame", 1002},
     {"compressed_bit_on_control", "RFC 7692 6.1", "RSV1 is set on a control frame", 1002},
+    {"compressed_data_invalid", "RFC 7692 7.2.2",
+     "a compressed message's payload, with 0x00 0x00 0xff 0xff appended, is not valid DEFLATE "
+     "data",
+     1007},
+    {"compressed_data_incomplete", "RFC 7692 7.2.1",
+     "a compressed message does not end at a DEFLATE block boundary once 0x00 0x00 0xff 0xff is "
+     "appended",
+     1007},
+    {"inflated_message_too_large", "10.4", "the message inflates to more than the receiver's limit",
+     1009},
 };
 
 static_assert(std::size(k_errors) ==
-              static_cast<std::size_t>(protocol_error::compressed_bit_on_control) + 1);
+              static_cast<std::size_t>(protocol_error::inflated_message_too_large) + 1);
 
 const error_info& info(protocol_error e) noexcept {
   const auto i = static_cast<std::size_t>(e);

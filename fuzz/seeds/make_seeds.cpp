@@ -7,8 +7,10 @@
 // writes OUT_DIR/<target>/<hash>: the case files themselves (case_loader), the frames and raw
 // bytes of every send step of every case (frame_decoder, message_assembler), each frame as a
 // header description plus payload (frame_roundtrip), the text payloads (utf8), the handshake
-// request each case sends (handshake_request), and a few responses built with the codec
-// (handshake_response). Each file starts with the option bytes its
+// request each case sends (handshake_request), a few responses built with the codec
+// (handshake_response), and for permessage_deflate the RFC 7692 example payloads, the cases'
+// message payloads compressed by the codec's deflater and Sec-WebSocket-Extensions offers and
+// responses. Each file starts with the option bytes its
 // target reads first (see the targets' "Input layout" comments). Deterministic: file names
 // are hashes of the contents, generated payloads are cut to a few hundred bytes, and
 // random masking keys are replaced by a fixed one.
@@ -26,6 +28,7 @@
 
 #include "cases/case_loader.hpp"
 #include "run/payload.hpp"
+#include "wsspec/codec/deflater.hpp"
 #include "wsspec/codec/frame_header.hpp"
 #include "wsspec/codec/handshake.hpp"
 
@@ -135,6 +138,34 @@ void append_message(std::string& wire, std::uint8_t opcode, std::string_view p,
   } while (pos < p.size());
 }
 
+// permessage_deflate_fuzzer's input (see its "Input layout"): inflater options (window 15,
+// context takeover, bound 65536), the slice seed, deflater options (window 15, level 6), then
+// messages, each a length byte and its bytes (0xFF: the rest).
+const std::string deflate_options = "\xf7\x01\x67";
+
+std::string deflate_messages(const std::vector<std::string>& messages) {
+  std::string s;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const bool last = i + 1 == messages.size();
+    if (messages[i].size() >= 0xFF && !last) continue;  // only the last one can be long
+    s += static_cast<char>(last && messages[i].size() >= 0xFF ? 0xFF : messages[i].size());
+    s += messages[i];
+  }
+  return s;
+}
+
+// A case's message payload, compressed as a permessage-deflate sender would, twice in a row
+// (the second time sharing the first one's window).
+void compressed_seed(std::string_view plain) {
+  codec::deflater d;
+  const auto* b = reinterpret_cast<const std::uint8_t*>(plain.data());
+  const auto first = d.compress({b, plain.size()});
+  const auto second = d.compress({b, plain.size()});
+  add("permessage_deflate", deflate_options,
+      deflate_messages(
+          {std::string(first.begin(), first.end()), std::string(second.begin(), second.end())}));
+}
+
 void seeds_from_case(const test_case& c) {
   std::string wire;   // everything the case sends after the handshake, as one stream
   std::string small;  // the same with payloads cut to small_payload, for frame_decoder
@@ -169,6 +200,7 @@ void seeds_from_case(const test_case& c) {
         append_message(small, m->opcode, bounded(m->payload, small_payload), m->fragment_size);
       }
       if (m->opcode == 1) add("utf8", "\x07", p);
+      if (m->opcode == 1 || m->opcode == 2) compressed_seed(p);
     } else if (const auto* r = std::get_if<send_raw>(&s)) {
       wire += r->bytes.substr(0, max_seed);
       small += r->bytes.substr(0, decoder_max_len);
@@ -184,6 +216,48 @@ void seeds_from_case(const test_case& c) {
   add("frame_decoder", "\x81\x80\x01", small.substr(0, decoder_max_len - 3));
   // Slices of 8 bytes, no permessage-deflate, the default message limit.
   add("message_assembler", "\x0e\xff", wire);
+}
+
+void deflate_seeds() {
+  // RFC 7692 7.2.3: one block, the shared window, a stored block, BFINAL, two blocks, an empty
+  // fragment's 0x00; then the bytes a broken sender writes (tail not removed, a reserved block
+  // type, a stored block cut short).
+  const std::string hello("\xf2\x48\xcd\xc9\xc9\x07\x00", 7);
+  const std::string hello_again("\xf2\x00\x11\x00\x00", 5);
+  const std::vector<std::vector<std::string>> rfc = {
+      {hello},
+      {hello, hello_again},
+      {std::string("\x00\x05\x00\xfa\xff\x48\x65\x6c\x6c\x6f\x00", 11)},
+      {std::string("\xf3\x48\xcd\xc9\xc9\x07\x00\x00", 8), hello_again},
+      {std::string("\xf2\x48\x05\x00\x00\x00\xff\xff\xca\xc9\xc9\x07\x00", 13)},
+      {std::string("\x00", 1), hello, std::string("\x00", 1)},
+      {std::string("\xf2\x48\xcd\xc9\xc9\x07\x00\x00\x00\xff\xff", 11)},
+      {"\x06"},
+      {std::string("\x00\x09\x00\xf6\xff\x48\x65", 7)},
+  };
+  for (const auto& messages : rfc) {
+    add("permessage_deflate", deflate_options, deflate_messages(messages));
+    // The same with no context takeover and a 5-byte bound.
+    add("permessage_deflate", "\x3f\x02\x6f", deflate_messages(messages));
+  }
+  // A small bomb: 64 KiB of zeros in a few hundred bytes, against a 1000-byte bound.
+  codec::deflater d;
+  const auto zeros = d.compress(std::vector<std::uint8_t>(1 << 16, 0));
+  add("permessage_deflate", "\xa7\x01\x97",
+      deflate_messages({std::string(zeros.begin(), zeros.end())}));
+  // Sec-WebSocket-Extensions values (property 4 of the target) after the option bytes.
+  for (const char* header : {
+           "permessage-deflate",
+           "permessage-deflate; client_max_window_bits",
+           "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+           "permessage-deflate; server_max_window_bits=10; client_max_window_bits=12",
+           "permessage-deflate; server_max_window_bits=8, permessage-deflate",
+           "permessage-deflate; client_max_window_bits=\"15\", x-webkit-deflate-frame",
+           "permessage-deflate; server_max_window_bits=08; foo",
+           "permessage-deflate; client_no_context_takeover=1; server_max_window_bits",
+       }) {
+    add("permessage_deflate", deflate_options, header);
+  }
 }
 
 void response_seeds() {
@@ -251,6 +325,7 @@ int main(int argc, char** argv) {
     loaded += cases.size();
   }
   response_seeds();
+  deflate_seeds();
 
   std::error_code ec;
   for (const auto& [target, contents] : seeds) {

@@ -31,6 +31,16 @@ enum class protocol_error : std::uint8_t {
   close_reason_invalid_utf8,       // 5.5.1: the close reason must be UTF-8
   compressed_bit_on_continuation,  // RFC 7692 6.1: RSV1 only on a message's first frame
   compressed_bit_on_control,       // RFC 7692 6.1: RSV1 must not be set on control frames
+
+  // permessage-deflate payloads (RFC 7692 7.2.2), found by inflater. Close codes: RFC 7692
+  // names none. Data that does not inflate is a message whose payload contradicts what its
+  // frame says it is (RSV1: DEFLATE data), the case RFC 6455 7.4.1 gives 1007 for ("data within
+  // a message that was not consistent with the type of the message"); the framing itself is
+  // fine, so not 1002. Too much inflated data is 1009 ("a message that is too big for it to
+  // process"), as for message_too_large.
+  compressed_data_invalid,     // RFC 7692 7.2.2: the payload (plus 00 00 ff ff) is not DEFLATE
+  compressed_data_incomplete,  // RFC 7692 7.2.1: the payload does not end at a block boundary
+  inflated_message_too_large,  // 10.4: inflates to more than the receiver's limit (close 1009)
 };
 
 // "5.2", "7.4.1", ...; RFC 7692 sections are prefixed "RFC 7692 ".
