@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the third-party WebSocket servers wsspec's own tests run the suite against:
-# python3-websockets (Debian) and the npm `ws` package pinned in tests/targets/package.json.
-# Idempotent: does nothing when both are already there.
+# python3-websockets (Debian), the npm `ws` package pinned in tests/targets/package.json, and
+# the newest `ws` 8.x in tests/targets/ws-latest (`npm install` of "ws": "^8", no lock file).
+# Idempotent: does nothing when all are already there (an existing ws-latest install is kept
+# even if a newer 8.x has come out since: delete tests/targets/ws-latest/node_modules to update).
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -25,4 +27,9 @@ if [ ! -f tests/targets/node_modules/ws/package.json ] ||
    ! grep -q '"version": "8.18.3"' tests/targets/node_modules/ws/package.json; then
   echo "setup-targets: npm ci in tests/targets" >&2
   (cd tests/targets && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+if [ ! -f tests/targets/ws-latest/node_modules/ws/package.json ]; then
+  echo "setup-targets: npm install (newest ws 8.x) in tests/targets/ws-latest" >&2
+  (cd tests/targets/ws-latest && npm install --no-audit --no-fund --no-package-lock --loglevel=error >/dev/null)
 fi

@@ -1,0 +1,117 @@
+#!/bin/sh
+# Proves wsspec's judge catches a planted defect (a ctest test, one per defect):
+#   broken_server_checks.sh WSSPEC DEFECT OUT_DIR [EXTRA wsspec run ARGS...]
+# starts tests/targets/broken_server.py --defect DEFECT --port 0, runs
+#   wsspec run URL --cases 'framing/unmasked-*,fragmentation/fragmented-ping*' --out OUT_DIR
+# and checks OUT_DIR/results.json:
+#   accepts-unmasked       every framing/unmasked-* case (text, binary, ping, close, each also
+#                          -in-1-byte-writes and -in-3-byte-writes) is fail, the
+#                          fragmentation/fragmented-ping* cases pass;
+#   pongs-fragmented-ping  fragmentation/fragmented-ping and its two chop variants are fail,
+#                          the framing/unmasked-* cases pass;
+#   none                   all of them pass.
+# and that wsspec's exit code says the same (1 when a case failed, else 0). The server is
+# stopped by its PID whatever happens; the run is bounded by `timeout`. EXTRA arguments go to
+# `wsspec run` (e.g. --case-dir DIR to try cases that are not built in yet).
+set -eu
+
+if [ $# -lt 3 ]; then
+  echo "usage: $0 WSSPEC DEFECT OUT_DIR [wsspec run ARGS...]" >&2
+  exit 2
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+wsspec=$1
+defect=$2
+out=$3
+shift 3
+python=/usr/bin/python3
+cases='framing/unmasked-*,fragmentation/fragmented-ping*'
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+case $defect in
+  none | accepts-unmasked | pongs-fragmented-ping) ;;
+  *) fail "unknown defect $defect" ;;
+esac
+
+rm -rf "$out"
+mkdir -p "$out"
+log=$out/server.log
+: >"$log"
+"$python" "$here/broken_server.py" --defect "$defect" --port 0 >"$log" 2>&1 &
+server=$!
+stop_server() {
+  if kill -0 "$server" 2>/dev/null; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+}
+trap stop_server EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Bounded wait (10 s) for "listening on ws://127.0.0.1:PORT/".
+url=""
+i=0
+while [ $i -lt 100 ]; do
+  url=$(sed -n 's|^listening on \(ws://[^ ]*\)$|\1|p' "$log")
+  [ -n "$url" ] && break
+  kill -0 "$server" 2>/dev/null || { cat "$log" >&2; fail "broken_server.py exited before listening"; }
+  sleep 0.1
+  i=$((i + 1))
+done
+[ -n "$url" ] || fail "broken_server.py did not print its URL within 10 s"
+echo "broken_server_checks: defect $defect, server PID $server at $url"
+
+status=0
+timeout 150 "$wsspec" run "$url" --cases "$cases" --out "$out" "$@" || status=$?
+echo "broken_server_checks: wsspec exited $status"
+case $status in
+  0 | 1) ;;
+  2) fail "wsspec refused the run (exit 2): a pattern of --cases '$cases' may match no case yet" ;;
+  124) fail "wsspec did not finish within 150 s" ;;
+  *) fail "wsspec exited $status" ;;
+esac
+[ -s "$out/results.json" ] || fail "no $out/results.json"
+
+"$python" - "$out/results.json" "$defect" "$status" <<'EOF'
+import json
+import sys
+
+path, defect, status = sys.argv[1], sys.argv[2], int(sys.argv[3])
+verdicts = {c["id"]: c["verdict"] for c in json.load(open(path))["cases"]}
+chops = ("", "-in-1-byte-writes", "-in-3-byte-writes")
+groups = {
+    "accepts-unmasked": ["framing/unmasked-" + kind + chop
+                         for kind in ("text", "binary", "ping", "close") for chop in chops],
+    "pongs-fragmented-ping": ["fragmentation/fragmented-ping" + chop for chop in chops],
+}
+problems = []
+for group, ids in groups.items():
+    wanted = "fail" if group == defect else "pass"
+    for case_id in ids:
+        got = verdicts.get(case_id)
+        if got is None:
+            problems.append("%s did not run (no such case?)" % case_id)
+        elif got != wanted:
+            problems.append("%s is %s, expected %s" % (case_id, got, wanted))
+expected_ids = {i for ids in groups.values() for i in ids}
+for case_id in sorted(set(verdicts) - expected_ids):
+    wanted = "fail" if case_id.startswith("framing/unmasked-") and defect == "accepts-unmasked" \
+        else "pass"
+    if verdicts[case_id] != wanted:
+        problems.append("%s (not in the list) is %s, expected %s"
+                        % (case_id, verdicts[case_id], wanted))
+wanted_status = 0 if defect == "none" else 1
+if status != wanted_status:
+    problems.append("wsspec exited %d, expected %d" % (status, wanted_status))
+for p in problems:
+    print("FAIL: defect %s: %s" % (defect, p), file=sys.stderr)
+if problems:
+    sys.exit(1)
+print("broken_server_checks: ok, defect %s: %d cases as expected" % (defect, len(verdicts)))
+EOF
