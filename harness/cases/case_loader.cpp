@@ -1,6 +1,7 @@
 #include "cases/case_loader.hpp"
 
 #include "cases/json_pointer.hpp"
+#include "cases/json_text.hpp"
 #include "run/payload.hpp"
 
 #include <algorithm>
@@ -1066,6 +1067,17 @@ test_case parse_case(const ojson& doc, std::string_view area) {
           });
         },
         true},
+       {"requirements",
+        [&](const ojson& x, const std::string& q) {
+          for_each_element(x, q, "requirements", true, [&](const ojson& e, const std::string& p) {
+            const std::string& r = as_nonempty_string(e, p);
+            if (std::find(c.requirements.begin(), c.requirements.end(), r) !=
+                c.requirements.end()) {
+              fail(p, "requirement " + quote(r) + " is already listed");
+            }
+            c.requirements.push_back(r);
+          });
+        }},
        {"why", [&](const ojson& x, const std::string& q) { c.why = as_nonempty_string(x, q); },
         true},
        {"tags",
@@ -1440,6 +1452,36 @@ bool read_file(const std::filesystem::path& path, std::string& text, std::string
 
 }  // namespace
 
+std::string json_quote(std::string_view s) { return quote(s); }
+
+std::string json_describe(const nlohmann::ordered_json& v) { return describe(v); }
+
+std::size_t name_distance(std::string_view a, std::string_view b) { return edit_distance(a, b); }
+
+bool parse_json_text(std::string_view text, nlohmann::ordered_json& out, std::string& pointer,
+                     std::string& reason) {
+  try {
+    dom_builder dom(text);
+    const bool ok = ojson::sax_parse(text, &dom);
+    if (dom.failure) {
+      pointer = dom.failure->pointer;
+      reason = dom.failure->reason;
+      return false;
+    }
+    if (!ok) {
+      pointer.clear();
+      reason = "invalid JSON";
+      return false;
+    }
+    out = std::move(dom.root);
+    return true;
+  } catch (const std::exception& e) {
+    pointer.clear();
+    reason = std::string("cannot read the JSON: ") + e.what();
+    return false;
+  }
+}
+
 bool load_case_text(std::string_view file_name, std::string_view area, std::string_view text,
                     std::vector<test_case>& out, case_error& error) {
   error = case_error{std::string(file_name), {}, {}};
@@ -1512,7 +1554,7 @@ bool load_case_dir(const std::filesystem::path& dir, std::vector<test_case>& out
       const fs::path rel = it->path().lexically_relative(dir);
       if (rel.empty()) continue;
       const bool top = !rel.has_parent_path();
-      if (top && rel == "schema.json") continue;
+      if (top && (rel == "schema.json" || rel == "requirements.json")) continue;
       files.emplace_back(rel, top ? dir_area : rel.begin()->string());
     }
     if (ec) {

@@ -37,7 +37,9 @@ bool load_case_text(std::string_view file_name, std::string_view area, std::stri
                     std::vector<test_case>& out, case_error& error);
 
 // Loads dir/<area>/**/*.json (the area is the first folder under `dir`) and dir/*.json (area:
-// the name of `dir`; a top-level schema.json is skipped), in sorted path order, then checks that
+// the name of `dir`; a top-level schema.json or requirements.json is not a case and is skipped:
+// the built-in requirements.json is the requirement map, requirement_map.hpp), in sorted path
+// order, then checks that
 // ids are unique across all of `out`. File names in errors and sources are dir/relative paths.
 // All or nothing: on failure `out` is left as it was.
 bool load_case_dir(const std::filesystem::path& dir, std::vector<test_case>& out,

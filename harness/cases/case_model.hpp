@@ -138,6 +138,9 @@ struct test_case {
   std::string title;
   std::optional<std::string> autobahn;
   std::vector<std::string> rfc;
+  // The ids of the requirements the case checks (cases/requirements.json, loaded by
+  // requirement_map.hpp), e.g. "6455-5.1-server-fails-on-unmasked-frame".
+  std::vector<std::string> requirements;
   std::string why;  // why the expected behaviour is right, in a sentence or two
   std::vector<std::string> tags;
   std::uint32_t timeout_ms = 5000;

@@ -231,6 +231,7 @@ std::string case_to_text(const test_case& c) {
   j["title"] = c.title;
   if (c.autobahn) j["autobahn"] = *c.autobahn;
   j["rfc"] = c.rfc;
+  if (!c.requirements.empty()) j["requirements"] = c.requirements;
   j["why"] = c.why;
   if (!c.tags.empty()) j["tags"] = c.tags;
   if (c.timeout_ms != test_case{}.timeout_ms) j["timeout_ms"] = c.timeout_ms;
