@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "html_chrome.hpp"
+#include "requirements_html.hpp"
 
 namespace wsspec {
 
@@ -998,6 +999,7 @@ std::string render_html(const run_summary& run) {
     write_size_chart(out, run);
     out += "</div>\n</section>\n";
   }
+  requirements_html::write_section(out, run, case_anchor);
 
   out += "<section id=\"cases\" aria-labelledby=\"h-cases\">\n<h2 id=\"h-cases\">Cases</h2>\n";
   out +=

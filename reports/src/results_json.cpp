@@ -1,5 +1,8 @@
 #include "wsspec/reports/results_json.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace wsspec {
 
 namespace {
@@ -40,6 +43,33 @@ const char* liveness_word(case_result::liveness l) {
 // U+FFFD (nlohmann's "replace" handler does exactly that when dumping).
 nlohmann::json opt(const std::optional<std::string>& s) { return s ? nlohmann::json(*s) : nullptr; }
 
+// Per requirement of the map: the cases of the run naming it and the worst of their verdicts
+// (null when no case of the run names it).
+nlohmann::json requirements_json(const run_summary& run) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : run.requirements) {
+    nlohmann::json ids = nlohmann::json::array();
+    std::optional<verdict> worst;
+    for (const auto& c : run.cases) {
+      if (std::find(c.requirements.begin(), c.requirements.end(), r.id) == c.requirements.end())
+        continue;
+      ids.push_back(c.id);
+      worst = worst ? combine(*worst, c.overall) : c.overall;
+    }
+    out.push_back({{"id", r.id},
+                   {"rfc", r.rfc},
+                   {"section", r.section},
+                   {"keyword", r.keyword},
+                   {"binds", r.binds},
+                   {"text", r.text},
+                   {"untestable",
+                    r.untestable.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.untestable)},
+                   {"cases", std::move(ids)},
+                   {"verdict", worst ? nlohmann::json(to_string(*worst)) : nullptr}});
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const run_summary& run) {
@@ -59,6 +89,7 @@ nlohmann::json to_json(const run_summary& run) {
         {"id", c.id},
         {"autobahn", opt(c.autobahn)},
         {"rfc", c.rfc},
+        {"requirements", c.requirements},
         {"title", c.title},
         {"area", c.area},
         {"tags", c.tags},
@@ -85,6 +116,7 @@ nlohmann::json to_json(const run_summary& run) {
                      {"now_passing", run.baseline_now_passing}};
   }
   j["cases"] = std::move(cases);
+  if (!run.requirements.empty()) j["requirements"] = requirements_json(run);
   return j;
 }
 

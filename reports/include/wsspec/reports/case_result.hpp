@@ -28,6 +28,7 @@ struct case_result {
   std::string title;
   std::optional<std::string> autobahn;
   std::vector<std::string> rfc;
+  std::vector<std::string> requirements;  // the requirement ids the case checks
   std::string why;
   std::vector<std::string> tags;
 

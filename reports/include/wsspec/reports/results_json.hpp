@@ -10,6 +10,18 @@
 
 namespace wsspec {
 
+// A requirement of the requirement map (cases/requirements.json) as reports show it; which
+// cases of the run name it comes from case_result::requirements.
+struct requirement_info {
+  std::string id;       // "6455-5.1-server-fails-on-unmasked-frame"
+  std::string rfc;      // "6455"
+  std::string section;  // "5.1"
+  std::string keyword;  // "MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"
+  std::string binds;    // "server", "client", "both"
+  std::string text;
+  std::string untestable;  // why no case can check it; empty when one can
+};
+
 struct run_summary {
   std::string tool_version;
   std::string target_url;
@@ -18,6 +30,8 @@ struct run_summary {
   double duration_ms = 0;
   std::string command;  // the command line that produced the run
   std::vector<case_result> cases;
+  // The requirement map the cases refer to (empty when the run had none).
+  std::vector<requirement_info> requirements;
 
   // --baseline: the file and how the run compares with it (ids).
   std::string baseline_file;
