@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cases/case_loader.hpp"
+#include "cases/requirement_map.hpp"
 #include "run/baseline.hpp"
 #include "run/selection.hpp"
 #include "run/suite_runner.hpp"
@@ -46,16 +47,23 @@ void add_source_options(CLI::App* cmd, case_source_options& s) {
       ->check(CLI::ExistingDirectory);
 }
 
-bool load_and_select(const case_source_options& s, std::vector<test_case>& selected) {
+bool load_and_select(const case_source_options& s, std::vector<test_case>& selected,
+                     requirement_map* map) {
   std::vector<test_case> all;
   case_error err;
+  requirement_map requirements;
+  if (!load_builtin_requirements(requirements, err)) {
+    std::cerr << "wsspec: bad requirement map: " << err.to_string() << "\n";
+    return false;
+  }
   bool ok = load_builtin_cases(all, err);
   for (const auto& dir : s.case_dirs) ok = ok && load_case_dir(dir, all, err);
-  ok = ok && check_unique_ids(all, err);
+  ok = ok && check_unique_ids(all, err) && check_requirement_ids(all, requirements, err);
   if (!ok) {
     std::cerr << "wsspec: bad case file: " << err.to_string() << "\n";
     return false;
   }
+  if (map) *map = std::move(requirements);
   std::string why;
   if (!select_cases(all, s.include, s.exclude, selected, why)) {
     std::cerr << "wsspec: " << why << "\n";
@@ -105,7 +113,8 @@ int run_command::run() const {
   suite_options o;
   if (!apply_target_options(target_, o.run)) return exit_usage;
   std::vector<test_case> cases;
-  if (!load_and_select(sources_, cases)) return exit_usage;
+  requirement_map requirements;
+  if (!load_and_select(sources_, cases, &requirements)) return exit_usage;
   std::string error;
 
   baseline base;
@@ -134,6 +143,10 @@ int run_command::run() const {
   suite_outcome out = run_suite(cases, o, std::cout);
   std::string cmd = "wsspec run " + target_.url;
   out.summary.command = cmd;
+  for (const auto& r : requirements.requirements) {
+    out.summary.requirements.push_back({r.id, r.rfc, r.section, std::string(to_string(r.keyword)),
+                                        std::string(to_string(r.binds)), r.text, r.untestable});
+  }
   if (!baseline_.empty()) {
     const baseline_outcome b = apply_baseline(base, out.summary.cases, strict_);
     out.summary.baseline_file = baseline_;
@@ -182,25 +195,77 @@ int run_command::run() const {
 list_command::list_command(CLI::App& app) {
   command_ = app.add_subcommand("list", "List the test cases");
   add_source_options(command_, sources_);
-  command_->add_flag("--json", json_, "Print {\"cases\": [...]} as JSON");
+  command_->add_flag("--json", json_, "Print {\"cases\": [...], \"requirements\": [...]} as JSON");
+  command_->add_flag("--requirements", requirements_,
+                     "List the requirement map: per requirement the number of selected cases "
+                     "naming it, why it is untestable, or NOT COVERED");
 }
 
 bool list_command::selected() const { return command_->parsed(); }
 
 int list_command::run() const {
   std::vector<test_case> cases;
-  if (!load_and_select(sources_, cases)) return exit_usage;
+  requirement_map map;
+  if (!load_and_select(sources_, cases, &map)) return exit_usage;
+  const auto naming = cases_by_requirement(map, cases);
   if (json_) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& c : cases) {
       arr.push_back({{"id", c.id},
                      {"autobahn", c.autobahn ? nlohmann::json(*c.autobahn) : nullptr},
                      {"rfc", c.rfc},
+                     {"requirements", c.requirements},
                      {"title", c.title},
                      {"area", c.area},
                      {"tags", c.tags}});
     }
-    std::cout << nlohmann::json{{"cases", arr}}.dump(2) << "\n";
+    nlohmann::json reqs = nlohmann::json::array();
+    for (std::size_t i = 0; i < map.requirements.size(); ++i) {
+      const requirement& r = map.requirements[i];
+      nlohmann::json ids = nlohmann::json::array();
+      for (const std::size_t k : naming[i]) ids.push_back(cases[k].id);
+      reqs.push_back({{"id", r.id},
+                      {"rfc", r.rfc},
+                      {"section", r.section},
+                      {"keyword", to_string(r.keyword)},
+                      {"binds", to_string(r.binds)},
+                      {"text", r.text},
+                      {"untestable", r.untestable.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(r.untestable)},
+                      {"cases", std::move(ids)}});
+    }
+    std::cout << nlohmann::json{{"cases", arr}, {"requirements", reqs}}.dump(2) << "\n";
+    return exit_ok;
+  }
+  if (requirements_) {
+    std::size_t id_w = 0, section_w = 0, covered = 0, untestable = 0, open = 0;
+    for (const auto& r : map.requirements) {
+      id_w = std::max(id_w, r.id.size());
+      section_w = std::max(section_w, r.section.size());
+    }
+    auto pad = [](std::string s, std::size_t w) {
+      if (s.size() < w) s.append(w - s.size(), ' ');
+      return s;
+    };
+    for (std::size_t i = 0; i < map.requirements.size(); ++i) {
+      const requirement& r = map.requirements[i];
+      std::cout << pad(r.id, id_w) << "  " << pad(r.section, section_w) << "  "
+                << pad(std::string(to_string(r.keyword)), 10) << "  "
+                << pad(std::string(to_string(r.binds)), 6) << "  ";
+      if (!naming[i].empty()) {
+        ++covered;
+        std::cout << naming[i].size() << (naming[i].size() == 1 ? " case" : " cases") << "\n";
+      } else if (!r.untestable.empty()) {
+        ++untestable;
+        std::cout << "untestable: " << r.untestable << "\n";
+      } else {
+        ++open;
+        std::cout << "NOT COVERED\n";
+      }
+    }
+    std::cout << map.requirements.size() << " requirements: " << covered << " covered by "
+              << cases.size() << " cases, " << untestable << " untestable, " << open
+              << " not covered\n";
     return exit_ok;
   }
   for (const auto& c : cases) {

@@ -1,7 +1,8 @@
 // `wsspec run URL [--cases PAT,...] [--exclude PAT,...] [--jobs N] [--timeout S] [--out DIR]
 //                 [--strict] [--baseline FILE] [--insecure] [--ca FILE] [--case-dir DIR]
 //                 [--autobahn-json FILE]`
-// and `wsspec list [--cases PAT,...] [--exclude PAT,...] [--case-dir DIR] [--json]`.
+// and `wsspec list [--cases PAT,...] [--exclude PAT,...] [--case-dir DIR] [--json]
+//                  [--requirements]`.
 // Exit codes (DESIGN.md): 0 all passed, 1 a case failed, 2 bad usage or bad case file,
 // 3 the target could not be reached at all.
 #pragma once
@@ -14,6 +15,10 @@
 
 namespace CLI {
 class App;
+}
+
+namespace wsspec {
+struct requirement_map;
 }
 
 namespace wsspec::cli {
@@ -35,9 +40,11 @@ bool apply_target_options(const target_options& t, run_options& out);
 
 // --cases, --exclude and --case-dir, shared by the commands that take a selection of cases.
 void add_source_options(CLI::App* cmd, case_source_options& s);
-// Built-in cases plus --case-dir folders, then the selection. Prints the problem and returns
-// false (exit 2) on a bad case file or a pattern that matches nothing.
-bool load_and_select(const case_source_options& s, std::vector<test_case>& selected);
+// Built-in cases plus --case-dir folders, their requirement ids checked against the built-in
+// requirement map (into `map` when given), then the selection. Prints the problem and returns
+// false (exit 2) on a bad case file, an unknown requirement id or a pattern that matches nothing.
+bool load_and_select(const case_source_options& s, std::vector<test_case>& selected,
+                     requirement_map* map = nullptr);
 
 class run_command {
  public:
@@ -67,6 +74,7 @@ class list_command {
   CLI::App* command_ = nullptr;
   case_source_options sources_;
   bool json_ = false;
+  bool requirements_ = false;
 };
 
 }  // namespace wsspec::cli

@@ -107,6 +107,7 @@ class case_runner {
     result_.title = c.title;
     result_.autobahn = c.autobahn;
     result_.rfc = c.rfc;
+    result_.requirements = c.requirements;
     result_.why = c.why;
     result_.tags = c.tags;
   }

@@ -448,7 +448,7 @@ TEST(CliUsage, UnreachableTargetExitsThree) {
 TEST(CliList, JsonShape) {
   const json j = list_json();
   ASSERT_TRUE(j.is_object()) << j;
-  ASSERT_EQ(j.size(), 1u) << j;
+  ASSERT_EQ(j.size(), 2u) << j;  // "cases", and "requirements" (cli_requirements_test.cpp)
   ASSERT_TRUE(j.contains("cases") && j["cases"].is_array());
   ASSERT_GT(j["cases"].size(), 0u);
   std::set<std::string> ids;
@@ -457,7 +457,8 @@ TEST(CliList, JsonShape) {
     ASSERT_TRUE(c.is_object());
     std::set<std::string> keys;
     for (const auto& [k, v] : c.items()) keys.insert(k);
-    EXPECT_EQ(keys, (std::set<std::string>{"id", "autobahn", "rfc", "title", "area", "tags"}));
+    EXPECT_EQ(keys, (std::set<std::string>{"id", "autobahn", "rfc", "title", "area", "tags",
+                                           "requirements"}));
     ASSERT_TRUE(c["id"].is_string());
     EXPECT_TRUE(ids.insert(c["id"].get<std::string>()).second) << "duplicate id";
     EXPECT_TRUE(c["autobahn"].is_null() || c["autobahn"].is_string());
