@@ -4,11 +4,12 @@
 // A connection goes through these phases:
 //   handshake   reading the request head (4.2.1); ends with 101 -> open, or an error reply ->
 //               closing. Bounded by handshake_timeout.
-//   open        frames are decoded, unmasked, assembled; messages are echoed (5.6), pings
-//               answered (5.5.2), pongs ignored (5.5.3). A protocol error fails the connection
-//               (7.1.7): close frame with close_code_for(error) -> closing. A valid close frame
-//               is answered with a close frame (5.5.1) -> closing. Idle for idle_timeout: the
-//               server sends close 1001 -> close_wait.
+//   open        frames are decoded, unmasked and assembled by a codec::message_reader;
+//               messages are echoed (5.6), pings answered (5.5.2), pongs ignored (5.5.3). A
+//               protocol error fails the connection (7.1.7): close frame with
+//               close_code_for(error) -> closing. A valid close frame is answered with a close
+//               frame (5.5.1) -> closing. Idle for idle_timeout: the server sends close 1001
+//               -> close_wait.
 //   close_wait  the server's close frame is out; data frames and pings are ignored (5.5.1: no
 //               data after a close frame; 1.4, 7.1.2), the peer's close ends it -> closing.
 //   closing     no frame is processed any more (7.1.7: "MUST NOT continue to attempt to process
@@ -26,7 +27,6 @@
 #include <asio.hpp>
 #include <atomic>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <exception>
 #include <optional>
@@ -37,12 +37,10 @@
 #include <vector>
 
 #include "wsspec/codec/close.hpp"
-#include "wsspec/codec/frame_decoder.hpp"
 #include "wsspec/codec/frame_header.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
-#include "wsspec/codec/mask.hpp"
-#include "wsspec/codec/message_assembler.hpp"
+#include "wsspec/codec/message_reader.hpp"
 #include "wsspec/codec/protocol_error.hpp"
 
 namespace wsspec {
@@ -78,10 +76,8 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
         socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         peer_(endpoint_text(socket_)),
-        buffer_(new std::uint8_t[echo_server::read_chunk_size]),
         parser_(std::in_place),  // default http_limits: 16 KiB head, 8 KiB line, 100 fields
-        decoder_(make_decoder_options(options)),
-        assembler_(make_assembler_options(options)) {
+        reader_(make_reader_options(options)) {
     ++count_;
   }
   ~echo_connection() { --count_; }
@@ -97,18 +93,17 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
  private:
   enum class phase : std::uint8_t { handshake, open, close_wait, closing, done };
 
-  static codec::decoder_options make_decoder_options(const echo_server_options& o) {
+  static codec::reader_options make_reader_options(const echo_server_options& o) {
+    codec::reader_options r;
     // RFC 6455 5.1: a server fails the connection on an unmasked frame. No extension is
     // negotiated, so every RSV bit is an error (5.2); lengths must be minimal (5.2).
-    auto d = codec::decoder_options::server();
-    d.max_frame_payload = o.max_frame_size;
-    return d;
-  }
-  static codec::assembler_options make_assembler_options(const echo_server_options& o) {
-    codec::assembler_options a;
-    a.max_message_size = o.max_message_size;
-    a.collect = true;
-    return a;
+    r.decoder = codec::decoder_options::server();
+    r.decoder.max_frame_payload = o.max_frame_size;
+    // 10.4: the reader refuses a frame as soon as its header shows the message will be too
+    // big, rather than after buffering max_message_size bytes of it.
+    r.assembler.max_message_size = o.max_message_size;
+    r.assembler.collect = true;
+    return r;
   }
 
   void log(std::string_view what) const {
@@ -169,6 +164,8 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
         log("idle timeout; sending close 1001");
         send_close(codec::make_close_body(1001, "idle timeout"));
         phase_ = phase::close_wait;
+        // 5.5.1, 7.1.2: no data after our close frame; only the peer's close matters now.
+        reader_.ignore_data_frames();
         return;
       default:
         log("closing handshake or TCP close not completed within the close timeout; closed");
@@ -190,7 +187,10 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
     }
     read_paused_ = false;
     reading_ = true;
-    socket_.async_read_some(asio::buffer(buffer_.get(), echo_server::read_chunk_size),
+    // Straight into the reader's buffer. In the other phases the bytes are not committed to it:
+    // the handshake copies them into head_, closing discards them.
+    read_area_ = reader_.prepare(echo_server::read_chunk_size);
+    socket_.async_read_some(asio::buffer(read_area_.data(), read_area_.size()),
                             [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
                               self->on_read(ec, n);
                             });
@@ -226,7 +226,8 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
           break;
         case phase::open:
         case phase::close_wait:
-          on_frame_bytes(buffer_.get(), n);
+          reader_.commit(n);
+          on_frame_bytes();
           break;
         default:
           break;  // closing: discard (7.1.7)
@@ -243,7 +244,7 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
 
   void on_handshake_bytes(std::size_t n) {
     // The parser wants the whole head so far on every call; its limits bound head_.
-    head_.append(reinterpret_cast<const char*>(buffer_.get()), n);
+    head_.append(reinterpret_cast<const char*>(read_area_.data()), n);
     const codec::http_parse_result r = parser_->parse(head_);
     if (r.incomplete()) return;
     if (r.failed()) {
@@ -267,13 +268,12 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
     last_activity_ = steady::now();
     schedule(deadline());
     // Bytes after the head (a client may send its first frames right after the request,
-    // without waiting for the 101) are WebSocket data. The head ended in this read, so they
-    // are all from it and fit in the read buffer.
-    const std::size_t rest = head_.size() - r.consumed;
-    std::memmove(buffer_.get(), head_.data() + r.consumed, rest);
+    // without waiting for the 101) are WebSocket data.
+    const auto* rest = reinterpret_cast<const std::uint8_t*>(head_.data()) + r.consumed;
+    reader_.feed({rest, head_.size() - r.consumed});
     std::string().swap(head_);
     parser_.reset();
-    if (rest > 0) on_frame_bytes(buffer_.get(), rest);
+    on_frame_bytes();
   }
 
   void reject(int status, codec::http_fields fields, std::string_view body, std::string_view why) {
@@ -291,66 +291,39 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
 
   // --- Frames (RFC 6455 5) ----------------------------------------------------------------------
 
-  void on_frame_bytes(std::uint8_t* data, std::size_t n) {
-    std::span<std::uint8_t> in(data, n);
-    while (!in.empty() && (phase_ == phase::open || phase_ == phase::close_wait)) {
-      const codec::decode_result r = decoder_.next(in);
-      if (r.status == codec::decode_status::error) {
-        fail(r.error);
-        return;
-      }
-      if (r.status == codec::decode_status::need_more) break;  // all of `in` was used
-      const bool data_frame = !codec::is_control(r.header.op);
-      // In close_wait only control frames are looked at (for the peer's close): data frames
-      // after our close frame are ignored, not assembled (5.5.1, 7.1.2).
-      const bool assemble = phase_ == phase::open || !data_frame;
-      if (r.status == codec::decode_status::frame && assemble) {
-        if (const auto e = assembler_.begin_frame(r.header); e != codec::protocol_error::none) {
-          fail(e);
+  // Everything the reader has, event by event, until it needs more bytes or the connection
+  // stops processing frames (7.1.7, 5.5.1). In close_wait the reader ignores data frames, so
+  // only control frames (the peer's close) come out (5.5.1, 7.1.2).
+  void on_frame_bytes() {
+    while (phase_ == phase::open || phase_ == phase::close_wait) {
+      switch (reader_.next()) {
+        case codec::read_status::need_more:
           return;
-        }
-        // 10.4: fail as soon as the header shows the message will be too big, rather than
-        // after buffering max_message_size bytes of it.
-        if (data_frame &&
-            r.header.payload_length > options_.max_message_size - assembler_.message_size()) {
-          fail(codec::protocol_error::message_too_large);
+        case codec::read_status::violation:
+          // Header rules, fragmentation, UTF-8 at its first bad byte (8.1: fail fast, even in
+          // an unfinished fragment), close bodies, and the size limits (10.4).
+          fail(reader_.error());
           return;
-        }
+        case codec::read_status::fragment:
+          break;
+        case codec::read_status::message:
+          // 5.6: echo the message, same opcode, as one unfragmented unmasked frame.
+          enqueue(server_frame(reader_.message_opcode(), reader_.message()));
+          break;
+        case codec::read_status::control:
+          on_control_frame();
+          break;
       }
-      if (!r.payload.empty() && assemble) {
-        // The payload is a slice of our own buffer: unmask it in place (5.3).
-        const std::span<std::uint8_t> payload(data + (r.payload.data() - data), r.payload.size());
-        codec::apply_mask(payload, r.header.key, r.payload_offset);
-        // UTF-8 is checked here, slice by slice, so invalid text fails the connection at its
-        // first bad byte, even in an unfinished fragment (8.1: fail fast).
-        if (const auto e = assembler_.append(payload); e != codec::protocol_error::none) {
-          fail(e);
-          return;
-        }
-      }
-      in = in.subspan(r.consumed);
-      if (r.frame_complete && assemble) on_frame_complete();
     }
   }
 
-  void on_frame_complete() {
-    codec::assembled what = codec::assembled::nothing;
-    if (const auto e = assembler_.end_frame(what); e != codec::protocol_error::none) {
-      fail(e);
-      return;
-    }
-    if (what == codec::assembled::message) {
-      // 5.6: echo the message, same opcode, as one unfragmented unmasked frame.
-      enqueue(server_frame(assembler_.message_opcode(), assembler_.message()));
-      return;
-    }
-    if (what != codec::assembled::control) return;  // a non-final fragment
-    switch (assembler_.control_opcode()) {
+  void on_control_frame() {
+    switch (reader_.control_opcode()) {
       case codec::opcode::ping:
         // 5.5.2: a pong with the same application data, as soon as possible, even between the
         // fragments of a message (5.4). Not after our close frame (5.5.1).
         if (phase_ == phase::open) {
-          enqueue(server_frame(codec::opcode::pong, assembler_.control_payload()));
+          enqueue(server_frame(codec::opcode::pong, reader_.control_payload()));
         }
         return;
       case codec::opcode::pong:
@@ -359,7 +332,7 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
         if (phase_ == phase::open) {
           // 5.5.1: reply with a close frame; echo the status code. A close without a body
           // gets an empty one (1005 must not be sent, 7.4.1). The reason is not echoed.
-          const codec::close_body& c = assembler_.close();
+          const codec::close_body& c = reader_.close();
           send_close(c.code ? codec::make_close_body(*c.code) : std::vector<std::uint8_t>{});
         }
         // 7.1.1: the closing handshake is done; the server closes the TCP connection first.
@@ -396,8 +369,8 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
   }
 
   // Only called from within on_read, which then reads on (discarding) until the peer's FIN.
-  // (Starting that read here would let asio's speculative read overwrite the read buffer while
-  // the caller may still be looking at it.)
+  // (Starting that read here would call reader_.prepare(), which may move the buffer the
+  // caller is still reading a message or control payload from.)
   void begin_closing() {
     phase_ = phase::closing;
     if (!writing_ && out_.empty()) on_drained();
@@ -484,7 +457,6 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
   tcp::socket socket_;
   asio::steady_timer timer_;
   std::string peer_;
-  std::unique_ptr<std::uint8_t[]> buffer_;
 
   phase phase_ = phase::handshake;
   steady::time_point accepted_at_{};
@@ -495,8 +467,8 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
 
   std::optional<codec::request_parser> parser_;
   std::string head_;
-  codec::frame_decoder decoder_;
-  codec::message_assembler assembler_;
+  codec::message_reader reader_;
+  std::span<std::uint8_t> read_area_;  // where the pending read writes: reader_.prepare()
 
   bool reading_ = false;
   bool read_paused_ = false;

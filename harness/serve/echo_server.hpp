@@ -4,8 +4,9 @@
 //
 // One thread, one asio::io_context, asynchronous I/O, any number of concurrent connections.
 // Each connection has bounded memory and ends in bounded time whatever the peer does:
-// * reads go through one fixed buffer (read_chunk_size) into the push decoder; a message is
-//   bounded by max_message_size, a frame by max_frame_size (both fail with 1009, RFC 6455 10.4);
+// * reads go, read_chunk_size at a time, straight into the buffer of a codec::message_reader,
+//   which is drained after every read; a message is bounded by max_message_size, a frame by
+//   max_frame_size (both fail with 1009, RFC 6455 10.4);
 // * the request head is bounded by the codec's http_limits (431 / 414 / 400);
 // * when replies pile up because the peer does not read (write_high_water), the server stops
 //   reading from it (TCP back-pressure), and a connection on which nothing moves in either
