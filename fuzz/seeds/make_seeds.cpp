@@ -5,15 +5,15 @@
 //   wsspec_fuzz_seeds CASES_DIR OUT_DIR
 //
 // writes OUT_DIR/<target>/<hash>: the case files themselves (case_loader), the frames and raw
-// bytes of every send step of every case (frame_decoder, message_assembler), each frame as a
-// header description plus payload (frame_roundtrip), the text payloads (utf8), the handshake
-// request each case sends (handshake_request), a few responses built with the codec
-// (handshake_response), and for permessage_deflate the RFC 7692 example payloads, the cases'
-// message payloads compressed by the codec's deflater and Sec-WebSocket-Extensions offers and
-// responses. Each file starts with the option bytes its
-// target reads first (see the targets' "Input layout" comments). Deterministic: file names
-// are hashes of the contents, generated payloads are cut to a few hundred bytes, and
-// random masking keys are replaced by a fixed one.
+// bytes of every send step of every case (frame_decoder, message_assembler, message_reader),
+// each frame as a header description plus payload (frame_roundtrip), the text payloads (utf8),
+// the handshake request each case sends (handshake_request), a few responses built with the
+// codec (handshake_response), and for permessage_deflate the RFC 7692 example payloads, the
+// cases' message payloads compressed by the codec's deflater and Sec-WebSocket-Extensions
+// offers and responses. Each file starts with the option bytes its target reads first (see the
+// targets' "Input layout" comments). Deterministic: file names are hashes of the contents,
+// generated payloads are cut to a few hundred bytes, and random masking keys are replaced by a
+// fixed one.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -48,6 +48,8 @@ constexpr std::uint64_t max_payload = 300;
 // sent and payload cut at that limit.
 constexpr std::uint64_t small_payload = 8;
 constexpr std::size_t decoder_max_len = 64;
+// message_reader_fuzzer's max_len (fuzz/options/message_reader.options).
+constexpr std::size_t reader_max_len = 1024;
 
 std::map<std::string, std::set<std::string>> seeds;  // target -> contents
 
@@ -216,6 +218,13 @@ void seeds_from_case(const test_case& c) {
   add("frame_decoder", "\x81\x80\x01", small.substr(0, decoder_max_len - 3));
   // Slices of 8 bytes, no permessage-deflate, the default message limit.
   add("message_assembler", "\x0e\xff", wire);
+  // message_reader_fuzzer: masking "any", the default message limit, slice seeds 1 and 2; and
+  // a 16-byte message limit with data frames ignored after the first event. Cut to
+  // fuzz/options/message_reader.options' max_len.
+  const std::size_t reader_body = reader_max_len - 3;
+  add("message_reader", std::string("\x00\xff\x01", 3), small.substr(0, reader_body));
+  add("message_reader", std::string("\x00\xff\x02", 3), wire.substr(0, reader_body));
+  add("message_reader", std::string("\x20\x10\x03", 3), small.substr(0, reader_body));
 }
 
 void deflate_seeds() {
