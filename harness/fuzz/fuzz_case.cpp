@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wsspec/reports/observation_text.hpp"
+
 namespace wsspec::fuzz {
 
 const char* to_string(finding_kind k) {
@@ -18,28 +20,6 @@ const char* to_string(finding_kind k) {
   return "none";
 }
 
-namespace {
-
-// The rule, not the evidence: what follows "; the frame's first" (bytes) or ": got" (values
-// such as a Sec-WebSocket-Accept computed from a random key) differs from run to run, and the
-// section the detail ends with is put back.
-std::string signature_of(const std::string& detail) {
-  std::size_t cut = detail.size();
-  for (const char* evidence : {"; the frame's first", ": got "})
-    cut = std::min(cut, detail.find(evidence));
-  std::string s = detail.substr(0, cut);
-  if (cut != detail.size()) {
-    const auto section = detail.rfind(" (RFC ");
-    if (section != std::string::npos && section >= cut) {
-      const auto end = detail.find(')', section);
-      s += detail.substr(section, end == std::string::npos ? std::string::npos : end - section + 1);
-    }
-  }
-  return s;
-}
-
-}  // namespace
-
 outcome judge(const case_result& r) {
   outcome o;
   if (r.alive == case_result::liveness::dead || r.connect_failed) {
@@ -50,10 +30,11 @@ outcome judge(const case_result& r) {
     o.kind = finding_kind::hang;
     o.signature = "hang";
     o.detail = r.reason;
-  } else if (!r.target_violation.empty()) {
+  } else if (!r.first_violation.empty()) {
     o.kind = finding_kind::violation;
-    o.detail = r.target_violation;
-    o.signature = signature_of(r.target_violation);
+    o.rule = r.first_violation;
+    o.detail = describe(r.first_violation);
+    o.signature = rule_text(r.first_violation);
   }
   return o;
 }

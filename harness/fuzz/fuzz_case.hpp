@@ -31,6 +31,7 @@ struct outcome {
   // signature are the same bug.
   std::string signature;
   std::string detail;  // the reason, for people
+  violation rule;      // a violation's rule, typed
 };
 
 outcome judge(const case_result& r);

@@ -19,17 +19,6 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-// "... (RFC 6455 8.1)" -> "8.1"; "(RFC 7692 6.1)" -> "RFC 7692 6.1".
-std::string section_of(const std::string& detail) {
-  const auto at = detail.rfind("(RFC ");
-  if (at == std::string::npos) return "";
-  const auto end = detail.find_first_of(";),", at);
-  std::string s =
-      detail.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
-  if (s.starts_with("RFC 6455 ")) s = s.substr(9);
-  return s;
-}
-
 class fuzzer {
  public:
   fuzzer(const std::vector<test_case>& cases, const fuzz_options& o, std::ostream& progress)
@@ -138,7 +127,7 @@ class fuzzer {
           out_.stopped_because = "the target stopped accepting connections: " + r.reason;
           break;
         }
-        o = {finding_kind::crash, "crash", r.reason};
+        o = {finding_kind::crash, "crash", r.reason, {}};
         in = *previous;
         at = i - 1;
       } else {
@@ -218,7 +207,8 @@ class fuzzer {
         break;
       default: {
         what = "the target's answer breaks a rule: " + o.signature;
-        const std::string sec = section_of(o.detail);
+        std::string sec = o.rule.section();
+        if (sec.starts_with("RFC 6455 ")) sec = sec.substr(9);
         c.rfc = {sec.empty() ? "5.2" : sec};
       }
     }

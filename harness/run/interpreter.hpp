@@ -1,9 +1,18 @@
-// Runs one test case against a target server over one connection and judges what it does.
+// Runs one test case against a target server over one connection: sends the case's bytes,
+// turns what comes back into typed observations, and lets the judge (judge/) decide. This
+// file owns the socket; the judge never sees one.
+//
+// Time: every wait is for the target's idleness, measured on the run's idle_clock (no byte
+// moved to or from the target on any connection), never for wall time spent queued behind a
+// neighbour. An expect step waits its `timeout_ms` (default: the case's) of idleness; the
+// closing handshake waits close_timeout_ms. The whole case is bounded by
+// total_bound(case) = 4 x its time-out + close_timeout_ms, whatever the target does.
 #pragma once
 
 #include <cstdint>
 
 #include "cases/case_model.hpp"
+#include "run/idle_clock.hpp"
 #include "transport/connection.hpp"
 #include "transport/url.hpp"
 #include "wsspec/reports/case_result.hpp"
@@ -14,14 +23,21 @@ struct run_options {
   ws_url url;
   tls_options tls;
   std::uint32_t timeout_ms = 0;           // overrides every case's time-out when non-zero
-  std::uint32_t close_timeout_ms = 2000;  // how long a closing handshake step may take
+  std::uint32_t close_timeout_ms = 2000;  // how long a closing handshake step may idle
   std::uint64_t max_message_size = std::uint64_t{64} << 20;  // what wsspec accepts from a target
   std::size_t max_transcript_lines = 400;
   // Also check liveness (as a case's check_alive does) when the case ended suspiciously: the
   // target dropped TCP without a close frame, or an expectation ended by a time-out. The
   // network fuzzer sets it, so crashes and hangs are caught without probing after every run.
   bool check_alive_when_suspicious = false;
+  // Check liveness after every case in which the target failed the connection (wsspec run).
+  bool check_alive_after_failed_connection = false;
+  // The run's record of the target's last activity; null: the case keeps its own.
+  idle_clock* activity = nullptr;
 };
+
+// The wall-time bound of one case: 4 x its time-out (idle) plus the closing handshake's.
+clock::duration total_bound(const test_case& c, const run_options& options);
 
 case_result run_case(const test_case& c, const run_options& options);
 

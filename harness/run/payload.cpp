@@ -1,5 +1,7 @@
 #include "run/payload.hpp"
 
+#include <algorithm>
+
 #include <cstdio>
 
 namespace wsspec {
@@ -24,7 +26,14 @@ std::string materialize(const payload_spec& p) {
       std::string out;
       out.resize(static_cast<std::size_t>(p.size));
       if (p.pattern.empty()) return out;
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] = p.pattern[i % p.pattern.size()];
+      // The pattern once, then the filled part doubled: memcpy speed for 16 MiB.
+      std::size_t filled = std::min(p.pattern.size(), out.size());
+      std::copy_n(p.pattern.data(), filled, out.data());
+      while (filled < out.size()) {
+        const std::size_t n = std::min(filled, out.size() - filled);
+        std::copy_n(out.data(), n, out.data() + filled);
+        filled += n;
+      }
       return out;
     }
     case payload_spec::kind::random: {

@@ -34,7 +34,7 @@ std::string case_line(const case_result& r, bool accepted) {
   std::snprintf(ms, sizeof ms, " (%.0f ms)", r.duration_ms);
   line += ms;
   if (r.overall != verdict::pass) {
-    const std::string& why = r.data != verdict::pass ? r.reason : r.closing_reason;
+    const std::string& why = deciding_reason(r);
     if (!why.empty()) line += "\n    " + why;
   }
   return line;
@@ -61,6 +61,29 @@ bool probe_target(const run_options& options, std::string& error) {
   return true;
 }
 
+bool is_heavy(const test_case& c) {
+  // Bytes and frames a case puts on the wire: a single-threaded target spends its time on
+  // these, and a light case beside one would wait for it.
+  std::uint64_t bytes = 0, frames = 0;
+  auto size_of = [](const payload_spec& p) {
+    return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
+  };
+  for (const auto& s : c.steps) {
+    if (const auto* f = std::get_if<send_frame>(&s)) {
+      bytes += size_of(f->payload) * f->count;
+      frames += f->count;
+    } else if (const auto* m = std::get_if<send_message>(&s)) {
+      bytes += size_of(m->payload) * m->count;
+      const std::uint64_t per =
+          m->fragment_size ? size_of(m->payload) / m->fragment_size + 1 : 1;
+      frames += per * m->count;
+    }
+  }
+  bytes *= c.repeat;
+  frames *= c.repeat;
+  return bytes >= (std::uint64_t{1} << 20) || frames >= 10000;
+}
+
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
                         std::ostream& progress) {
   suite_outcome out;
@@ -70,53 +93,50 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   out.summary.cases.resize(cases.size());
   const auto start = clock::now();
 
-  std::atomic<std::size_t> next{0};
+  idle_clock activity;
+  run_options run = options.run;
+  run.activity = &activity;
+  run.check_alive_after_failed_connection = true;
+
+  // Light cases first, --jobs at a time; then the heavy ones alone, so no case waits on a
+  // target that is busy with another case's megabytes (determinism at any --jobs).
+  std::vector<std::size_t> light, heavy;
+  for (std::size_t i = 0; i < cases.size(); ++i) (is_heavy(cases[i]) ? heavy : light).push_back(i);
+
   std::mutex print_mutex;
   std::size_t done = 0, failed = 0;
-
-  auto worker = [&] {
-    while (true) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= cases.size()) return;
-      case_result r = run_case(cases[i], options.run);
-      if (r.target_failed_connection && r.overall != verdict::error &&
-          r.alive == case_result::liveness::unchecked) {
-        // RFC 6455 10.4 / 7.1.7: failing one connection must not take the server down.
-        std::string why;
-        r.alive = check_liveness(options.run, why);
-        if (r.alive != case_result::liveness::alive) {
-          r.data = verdict::fail;
-          r.reason = std::string(r.alive == case_result::liveness::dead ? "the target died: "
-                                                                        : "the target hangs: ") +
-                     "after this case the target no longer completes a handshake and echo on a "
-                     "new connection: " +
-                     why;
-          r.overall = verdict::fail;
-          r.transcript.push_back("liveness probe failed: " + why);
-        }
-      }
-      std::lock_guard lock(print_mutex);
-      ++done;
-      const bool accepted = options.accepted && options.accepted(r);
-      if (counts_as_failure(r.overall, options.strict) && !accepted) ++failed;
-      if (out.summary.server_header.empty()) out.summary.server_header = r.server_header;
-      if (options.terminal) {
-        if (r.overall != verdict::pass) progress << "\r\033[K" << case_line(r, accepted) << "\n";
-        progress << "\r\033[K[" << done << "/" << cases.size() << "] " << failed
-                 << " failed, running " << cases[i].id << std::flush;
-      } else {
-        progress << case_line(r, accepted) << "\n" << std::flush;
-      }
-      out.summary.cases[i] = std::move(r);
+  auto finish = [&](std::size_t i, case_result r) {
+    std::lock_guard lock(print_mutex);
+    ++done;
+    const bool accepted = options.accepted && options.accepted(r);
+    if (counts_as_failure(r.overall, options.strict) && !accepted) ++failed;
+    if (out.summary.server_header.empty()) out.summary.server_header = r.server_header;
+    if (options.terminal) {
+      if (r.overall != verdict::pass) progress << "\r\033[K" << case_line(r, accepted) << "\n";
+      progress << "\r\033[K[" << done << "/" << cases.size() << "] " << failed
+               << " failed, running " << cases[i].id << std::flush;
+    } else {
+      progress << case_line(r, accepted) << "\n" << std::flush;
     }
+    out.summary.cases[i] = std::move(r);
   };
-
-  const unsigned jobs =
-      std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(cases.size())));
-  std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+  auto run_all = [&](const std::vector<std::size_t>& which, unsigned jobs) {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      while (true) {
+        const std::size_t k = next.fetch_add(1);
+        if (k >= which.size()) return;
+        finish(which[k], run_case(cases[which[k]], run));
+      }
+    };
+    jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(which.size())));
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+  };
+  run_all(light, options.jobs);
+  run_all(heavy, 1);
   if (options.terminal) progress << "\r\033[K";
 
   out.summary.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();

@@ -1,5 +1,9 @@
 #include "transport/connection.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -204,26 +208,29 @@ struct connection::impl {
   // Waits until the socket is ready for `what` or the deadline passes. Returns false on
   // time-out; true when ready or when the wait itself failed (then `ec` is set). The wait
   // holds no buffer, so cancelling it loses nothing.
+  //
+  // A plain poll() on the one descriptor: a round trip waits twice, and registering each wait
+  // with the io_context's epoll (epoll_ctl, run_one_until, cancel) cost more than the round
+  // trip itself on loopback. Errors and hang-ups count as ready: the next read or write
+  // reports them.
   bool wait(asio::socket_base::wait_type what, clock::time_point deadline, asio::error_code& ec) {
     ec = {};
-    if (clock::now() >= deadline) return false;
-    bool done = false;
-    asio::error_code result;
-    socket.async_wait(what, [&](const asio::error_code& e) {
-      done = true;
-      result = e;
-    });
-    try {
-      io.restart();
-      while (!done && io.run_one_until(deadline) != 0) {
+    pollfd p{};
+    p.fd = socket.native_handle();
+    p.events = what == asio::socket_base::wait_read    ? POLLIN
+               : what == asio::socket_base::wait_write ? POLLOUT
+                                                      : POLLPRI;
+    while (true) {
+      const auto now = clock::now();
+      if (now >= deadline) return false;
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+      const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1 << 30)));
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) {
+        ec = asio::error_code(errno, asio::system_category());
+        return true;
       }
-    } catch (const std::exception&) {
-      result = asio::error::fault;
     }
-    if (!done) drain();
-    if (!done || result == asio::error::operation_aborted) return false;
-    ec = result;
-    return true;
   }
 
   // Cancels what is pending and runs the io_context until the cancelled handlers have run:

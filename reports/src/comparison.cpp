@@ -9,11 +9,6 @@ namespace wsspec {
 
 bool is_failing(verdict v) noexcept { return v == verdict::fail || v == verdict::error; }
 
-const std::string& deciding_reason(const case_result& c) noexcept {
-  // The same choice results_json.cpp makes for "reason".
-  return c.data != verdict::pass ? c.reason : c.closing_reason;
-}
-
 std::string_view to_string(change_kind k) noexcept {
   switch (k) {
     case change_kind::newly_failing:

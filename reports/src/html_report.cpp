@@ -301,26 +301,6 @@ std::string tick_label(double v, double step) {
   return fixed(v, std::clamp(decimals, 0, 9));
 }
 
-// A transcript line's timestamp: "     0.7ms > ..." -> 0.7.
-std::optional<double> line_ms(std::string_view line) {
-  while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-  double v = 0;
-  auto r = std::from_chars(line.data(), line.data() + line.size(), v);
-  if (r.ec != std::errc{} ||
-      std::string_view(r.ptr, line.data() + line.size()).substr(0, 2) != "ms") {
-    return std::nullopt;
-  }
-  return v;
-}
-
-// The direction marker of a transcript line: '>' sent by wsspec, '<' received, 0 otherwise.
-char line_direction(std::string_view line) {
-  const auto ms = line.find("ms ");
-  if (ms == std::string_view::npos || ms + 3 >= line.size()) return 0;
-  const char c = line[ms + 3];
-  return c == '>' || c == '<' ? c : 0;
-}
-
 struct size_point {
   std::size_t index;
   double bytes;
@@ -328,40 +308,31 @@ struct size_point {
   bool from_transcript;
 };
 
-// Message size and round trip of a limits/performance case, from its transcript: the largest
-// "payload N bytes" wsspec sent, and the time from that line to the next line received.
+// Message size and round trip of a limits/performance case, from its typed transcript: the
+// largest payload wsspec sent, and the time from sending it to the target's next answer.
 std::optional<size_point> size_of(const case_result& c, std::size_t index) {
   const bool tagged = std::any_of(c.tags.begin(), c.tags.end(), [](const std::string& t) {
     return t == "limits" || t == "performance";
   });
   if (!tagged) return std::nullopt;
-  std::optional<double> best;
-  std::size_t best_line = 0;
-  for (std::size_t i = 0; i < c.transcript.size(); ++i) {
-    std::string_view l = c.transcript[i];
-    if (line_direction(l) != '>') continue;
-    const auto p = l.find("payload ");
-    if (p == std::string_view::npos) continue;
-    std::string_view rest = l.substr(p + 8);
-    std::uint64_t n = 0;
-    auto r = std::from_chars(rest.data(), rest.data() + rest.size(), n);
-    if (r.ec != std::errc{}) continue;
-    if (!best || static_cast<double>(n) > *best) {
-      best = static_cast<double>(n);
-      best_line = i;
+  const observation* biggest = nullptr;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < c.events.size(); ++i) {
+    const observation& o = c.events[i];
+    const bool sent_payload =
+        o.what == observation::kind::sent_message || o.what == observation::kind::sent_frame;
+    if (sent_payload && (!biggest || o.size > biggest->size)) {
+      biggest = &o;
+      at = i;
     }
   }
-  if (!best) return std::nullopt;
-  size_point pt{index, *best, c.duration_ms, false};
-  if (auto t0 = line_ms(c.transcript[best_line])) {
-    for (std::size_t i = best_line + 1; i < c.transcript.size(); ++i) {
-      if (line_direction(c.transcript[i]) != '<') continue;
-      if (auto t1 = line_ms(c.transcript[i]); t1 && *t1 >= *t0) {
-        pt.ms = *t1 - *t0;
-        pt.from_transcript = true;
-      }
-      break;
-    }
+  if (!biggest) return std::nullopt;
+  size_point pt{index, static_cast<double>(biggest->size), c.duration_ms, false};
+  for (std::size_t i = at + 1; i < c.events.size(); ++i) {
+    if (!c.events[i].from_target()) continue;
+    pt.ms = c.events[i].t_ms - biggest->t_ms;
+    pt.from_transcript = true;
+    break;
   }
   return pt;
 }
@@ -965,7 +936,7 @@ void write_case(std::string& out, const run_summary& run, const case_result& c, 
   out += "</tbody></table>\n";
 
   out += "<div class=\"lbl2\">Wire transcript</div>\n";
-  write_transcript(out, c.transcript);
+  write_transcript(out, transcript_lines(c));
   out += "<div class=\"lbl2\">Rerun just this case</div>\n<div class=\"rerun\"><code>" +
          html_escape(report_text::truncate(
              report_text::sanitize(report_text::rerun_command(run.target_url, c.id)), 4096)) +

@@ -75,8 +75,7 @@ std::string seconds(double ms) {
 
 // The reason that decided the case verdict, first line only.
 std::string short_reason(const case_result& c) {
-  std::string_view r = c.data == c.overall ? c.reason : c.closing_reason;
-  if (r.empty()) r = c.reason.empty() ? std::string_view(c.closing_reason) : c.reason;
+  std::string_view r = deciding_reason(c);
   if (r.empty()) return "verdict: " + std::string(to_string(c.overall));
   return std::string(r.substr(0, r.find('\n')));
 }
@@ -103,11 +102,12 @@ std::string details(const run_summary& run, const case_result& c, bool with_tran
   if (c.target_failed_connection) d += "  the target failed the connection\n";
   if (c.connect_failed) d += "  no TCP connection\n";
   d += "\nRerun: " + rt::truncate(rt::rerun_command(run.target_url, c.id), 4096) + "\n";
-  if (with_transcript && !c.transcript.empty()) {
-    const std::size_t n = c.transcript.size();
+  const std::vector<std::string> transcript = transcript_lines(c);
+  if (with_transcript && !transcript.empty()) {
+    const std::size_t n = transcript.size();
     d += "\nTranscript (" + std::to_string(n) + " lines):\n";
     auto line = [&](std::size_t i) {
-      d += rt::truncate(rt::sanitize(c.transcript[i]), transcript_line_bytes) + "\n";
+      d += rt::truncate(rt::sanitize(transcript[i]), transcript_line_bytes) + "\n";
     };
     if (n <= transcript_head + transcript_tail) {
       for (std::size_t i = 0; i < n; ++i) line(i);

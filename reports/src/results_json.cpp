@@ -95,16 +95,21 @@ nlohmann::json to_json(const run_summary& run) {
         {"tags", c.tags},
         {"why", c.why},
         {"verdict", to_string(c.overall)},
-        {"reason", c.data != verdict::pass ? c.reason : c.closing_reason},
+        {"reason", deciding_reason(c)},
         {"verdict_data", to_string(c.data)},
         {"reason_data", c.reason},
         {"verdict_closing", to_string(c.closing)},
         {"reason_closing", c.closing_reason},
         {"remote_close_code", c.remote_close_code ? nlohmann::json(*c.remote_close_code) : nullptr},
         {"duration_ms", c.duration_ms},
-        {"transcript", c.transcript},
+        {"transcript", transcript_lines(c)},
     };
-    if (!c.target_violation.empty()) cj["target_violation"] = c.target_violation;
+    if (const std::string v = target_violation_text(c); !v.empty()) cj["target_violation"] = v;
+    if (!c.first_violation.empty()) {
+      cj["violation"] = {{"rule", c.first_violation.signature()},
+                         {"section", c.first_violation.section()},
+                         {"offset", c.first_violation.offset}};
+    }
     if (c.alive != case_result::liveness::unchecked) cj["liveness"] = liveness_word(c.alive);
     cases.push_back(std::move(cj));
   }

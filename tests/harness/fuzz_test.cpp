@@ -199,15 +199,17 @@ TEST(FuzzMinimizer, NothingSmallerFailsSoTheInputStays) {
 TEST(FuzzJudge, KindsAndSignaturesWithoutTheEvidence) {
   case_result r;
   EXPECT_EQ(judge(r).kind, finding_kind::none);
-  r.target_violation =
-      "a control frame has a payload longer than 125 bytes (RFC 6455 5.5); the frame's first "
-      "4 bytes: 8a 7e 00 7e |.~.~|";
+  r.first_violation.frame = codec::protocol_error::control_frame_too_long;
+  r.first_violation.evidence = std::string("\x8a\x7e\x00\x7e", 4);
   EXPECT_EQ(judge(r).kind, finding_kind::violation);
   EXPECT_EQ(judge(r).signature,
             "a control frame has a payload longer than 125 bytes (RFC 6455 5.5)");
-  r.target_violation =
-      "invalid 101 response: the Sec-WebSocket-Accept does not match the key sent: got \"a=\", "
-      "expected \"b=\" (RFC 6455 4.1)";
+  EXPECT_EQ(judge(r).rule.section(), "RFC 6455 5.5");
+  // The evidence is in the detail, never in the signature.
+  EXPECT_NE(judge(r).detail.find("8a 7e 00 7e"), std::string::npos) << judge(r).detail;
+  r.first_violation = {};
+  r.first_violation.handshake = codec::response_error::accept_mismatch;
+  r.first_violation.detail = "the Sec-WebSocket-Accept does not match the key sent: got \"a=\"";
   EXPECT_EQ(judge(r).signature,
             "invalid 101 response: the Sec-WebSocket-Accept does not match the key sent (RFC 6455 "
             "4.1)");

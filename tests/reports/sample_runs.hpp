@@ -45,11 +45,21 @@ inline std::string hostile_text() {
   return s;
 }
 
+// A sample's transcript: rendered lines (as read back from results.json) or typed events.
+struct sample_transcript {
+  std::vector<std::string> lines;
+  std::vector<observation> events;
+  sample_transcript() = default;
+  sample_transcript(std::initializer_list<std::string> l) : lines(l) {}
+  sample_transcript(std::vector<std::string> l) : lines(std::move(l)) {}
+  sample_transcript(std::vector<observation> e) : events(std::move(e)) {}
+};
+
 inline case_result make_case(std::string id, std::string area, std::string title,
                              const char* autobahn, std::vector<std::string> rfc, std::string why,
                              verdict data, verdict closing, std::string reason,
                              std::string closing_reason, double ms,
-                             std::vector<std::string> transcript,
+                             sample_transcript transcript,
                              std::vector<std::string> tags = {}) {
   case_result c;
   c.id = std::move(id);
@@ -65,36 +75,44 @@ inline case_result make_case(std::string id, std::string area, std::string title
   c.reason = std::move(reason);
   c.closing_reason = std::move(closing_reason);
   c.duration_ms = ms;
-  c.transcript = std::move(transcript);
+  c.transcript = std::move(transcript.lines);
+  c.events = std::move(transcript.events);
   return c;
 }
 
-// A transcript in the harness's format: time, direction, what, a hex and text preview.
-inline std::vector<std::string> echo_transcript(const std::string& kind, std::uint64_t bytes,
+// An echo case's typed transcript: handshake, message sent, echo, closing handshake.
+inline std::vector<observation> echo_transcript(const std::string& kind, std::uint64_t bytes,
                                                 double t_send, double t_echo, double t_end,
                                                 std::uint16_t close_code = 1000) {
-  auto ts = [](double ms) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%8.1fms", ms);
-    return std::string(buf);
+  using k = observation::kind;
+  auto at = [](k what, double ms) {
+    observation o;
+    o.what = what;
+    o.t_ms = ms;
+    return o;
   };
-  std::string preview = bytes == 0 ? std::string() : ": 2a 2a 2a 2a 2a 2a 2a 2a |********|";
-  return {
-      ts(0.1) +
-          " > opening handshake request 154 bytes: 47 45 54 20 2f 20 48 54 54 50 2f 31 2e "
-          "31 0d 0a |GET / HTTP/1.1..|",
-      ts(0.4) +
-          " < HTTP 101 129 bytes: 48 54 54 50 2f 31 2e 31 20 31 30 31 20 53 77 69 |HTTP/1.1 "
-          "101 Swi|",
-      ts(t_send) + " > " + kind + " message in 1 frame(s), payload " + std::to_string(bytes) +
-          " bytes" + preview,
-      ts(t_echo) + " < frame " + kind + " fin=1 length " + std::to_string(bytes) + ": a " + kind +
-          " message of " + std::to_string(bytes) + " bytes" + preview,
-      ts(t_echo + 0.1) + " > close " + std::to_string(close_code),
-      ts(t_end - 0.1) + " < frame close fin=1 length 2: a close frame with code " +
-          std::to_string(close_code) + ": 03 e8 |..|",
-      ts(t_end) + " < TCP connection closed (the peer closed the connection)",
-  };
+  const std::uint8_t op = kind == "text" ? 1 : kind == "binary" ? 2 : 9;
+  const std::string preview(std::min<std::uint64_t>(bytes, 8), '*');
+  std::vector<observation> t;
+  t.push_back(at(k::sent_request, 0.1));
+  t.back().size = 154;
+  t.back().preview = "GET / HTTP/1.1\r\n";
+  t.push_back(at(k::response, 0.4));
+  t.back().status = 101;
+  t.push_back(at(op == 9 ? k::sent_frame : k::sent_message, t_send));
+  t.back().opcode = op;
+  t.back().size = bytes;
+  t.back().preview = preview;
+  t.push_back(at(op == 9 ? k::pong : k::message, t_echo));
+  t.back().opcode = op;
+  t.back().size = bytes;
+  t.back().preview = preview;
+  t.push_back(at(k::sent_close, t_echo + 0.1));
+  t.back().code = close_code;
+  t.push_back(at(k::close, t_end - 0.1));
+  t.back().code = close_code;
+  t.push_back(at(k::tcp_end, t_end));
+  return t;
 }
 
 inline run_summary realistic_run() {
@@ -197,12 +215,11 @@ inline run_summary realistic_run() {
               "the frame with RSV=4 set"
             : "",
         "", 0.5 + 0.02 * k,
-        bad ? std::vector<
-                  std::string>{"     0.3ms > frame text fin=1 rsv=4 payload 5 bytes: 48 65 "
+        bad ? sample_transcript{"     0.3ms > frame text fin=1 rsv=4 payload 5 bytes: 48 65 "
                                "6c 6c 6f |Hello|",
                                "     0.4ms < frame text fin=1 rsv=4 length 5: 48 65 6c 6c 6f "
                                "|Hello|"}
-            : echo_transcript("text", 5, 0.3, 0.4, 0.5, 1002)));
+            : sample_transcript(echo_transcript("text", 5, 0.3, 0.4, 0.5, 1002))));
   }
   for (int k = 1; k <= 5; ++k) {
     const std::string ab = "4.1." + std::to_string(k);
@@ -304,6 +321,8 @@ inline run_summary realistic_run() {
   for (const auto& c : cs) total += c.duration_ms;
   r.duration_ms = total * 0.6;  // cases run in parallel
   for (auto& c : cs) {
+    for (const auto& o : c.events)
+      if (o.what == observation::kind::close) c.remote_close_code = o.code;
     for (const auto& l : c.transcript) {
       const auto at = l.find("close frame with code ");
       if (at != std::string::npos) {

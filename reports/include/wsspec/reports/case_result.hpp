@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "wsspec/reports/observation.hpp"
+
 namespace wsspec {
 
 // Verdict grades, Autobahn-compatible (DESIGN.md); `error` means wsspec could not run the case.
@@ -17,8 +19,12 @@ enum class verdict : std::uint8_t { pass, non_strict, info, unimplemented, fail,
 // "pass", "non-strict", "info", "unimplemented", "fail", "error" (results.json spelling).
 std::string_view to_string(verdict v) noexcept;
 
-// The case verdict from its two parts: the worse of the two, in the order
-// pass < info < non-strict < unimplemented < fail < error.
+// The one severity order of verdicts: pass < info < non-strict < unimplemented < fail < error.
+// (The enum's order is results.json's historical listing order, not severity.)
+int severity(verdict v) noexcept;
+// The more severe of two verdicts (the first when equal).
+verdict worse(verdict a, verdict b) noexcept;
+// The case verdict from its two parts: the worse of the two.
 verdict combine(verdict data, verdict closing) noexcept;
 
 struct case_result {
@@ -38,6 +44,9 @@ struct case_result {
   std::string reason;          // data exchange: expected vs. actual, with the RFC section
   std::string closing_reason;  // closing behaviour, likewise
   double duration_ms = 0;
+  // The wire transcript, typed; reports render it. `transcript` holds the rendered lines of a
+  // run read back from results.json (where `events` is empty).
+  std::vector<observation> events;
   std::vector<std::string> transcript;
   std::optional<std::uint16_t> remote_close_code;  // the target's close code, if it sent one
   bool target_failed_connection = false;  // the runner then checks that the target still lives
@@ -47,12 +56,23 @@ struct case_result {
   // The first thing the target sent that breaks RFC 6455 (an invalid frame, message, close or
   // 101 response), with its section; empty when everything it sent was valid. Judged or not,
   // this is what the network fuzzer looks for.
-  std::string target_violation;
+  violation first_violation;
+  std::string target_violation;  // first_violation as text, when read back from results.json
   // The check on a second connection that the target still serves (a case's check_alive, or
   // after the target failed the connection): dead = it refuses or drops new connections,
   // hung = it accepts them but completes no handshake and echo in time.
   enum class liveness : std::uint8_t { unchecked, alive, dead, hung };
   liveness alive = liveness::unchecked;
 };
+
+// The reason that decided the case verdict: the part (data exchange first) whose verdict is the
+// case verdict. Console, results.json, HTML, JUnit and comparisons all use this one rule.
+const std::string& deciding_reason(const case_result& c) noexcept;
+
+// The transcript as lines: rendered from `events`, or `transcript` for a run read back.
+std::vector<std::string> transcript_lines(const case_result& c);
+
+// The first rule the target broke, as text ("" when none).
+std::string target_violation_text(const case_result& c);
 
 }  // namespace wsspec

@@ -21,8 +21,6 @@ namespace wsspec {
 // of the exit code (non-strict, info and unimplemented pass unless --strict).
 bool is_failing(verdict v) noexcept;
 
-// The reason that decided a case's verdict (what results.json calls "reason").
-const std::string& deciding_reason(const case_result& c) noexcept;
 
 struct compared_run {
   std::string source;  // where it came from (the results.json path), for labels

@@ -1,0 +1,49 @@
+// What wsspec has sent on a case's connection, read back by the reference codec as a server
+// would read it. It answers the judge's two questions about our own bytes:
+// - where is the first byte a conforming server must reject? Pings sent at or after it are
+//   "invalid pings": a pong answering one is a reaction to input the target had to refuse.
+// - are we at a frame boundary, so that a barrier ping may follow the probed bytes?
+// Invalid UTF-8 is left out of the first question: RFC 6455 8.1 lets a receiver check a text
+// message when it ends, so a pong to a ping inside such a message proves nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <span>
+#include <vector>
+
+#include "wsspec/codec/frame_decoder.hpp"
+#include "wsspec/codec/message_assembler.hpp"
+
+namespace wsspec {
+
+class sent_stream {
+ public:
+  sent_stream();
+
+  // Everything written, in order (a handshake's trailing bytes included).
+  void sent(std::string_view bytes);
+  // A ping with this payload was just sent (after sent() of its bytes).
+  void sent_ping(const std::string& payload);
+
+  // Frames can follow: the bytes so far end at a frame boundary the peer agrees on.
+  bool at_frame_boundary() const noexcept { return boundary_known_ && framer_.at_frame_boundary(); }
+  // A conforming server had to reject something already sent.
+  bool invalid() const noexcept { return state_ == state::invalid; }
+
+  const std::vector<std::string>& pings() const noexcept { return pings_; }
+  const std::vector<std::string>& invalid_pings() const noexcept { return invalid_pings_; }
+
+ private:
+  enum class state : std::uint8_t { valid, invalid, unknown };
+  codec::frame_decoder framer_;    // boundaries only; any flags, any masking
+  bool boundary_known_ = true;
+  void model(std::span<const std::uint8_t> bytes);
+  codec::frame_decoder model_decoder_;  // the reference server's view: frames,
+  codec::message_assembler model_assembler_;  // and the rules that span frames
+  state state_ = state::valid;
+  std::vector<std::string> pings_, invalid_pings_;
+};
+
+}  // namespace wsspec

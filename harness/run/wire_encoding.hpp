@@ -1,0 +1,35 @@
+// The bytes wsspec puts on the wire for a case's send steps: frames with every header field
+// under control (RFC 6455 5.2) and messages cut into frames (5.4). Keys come from the caller's
+// generator so a case's bytes are the same in every run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "wsspec/codec/frame_header.hpp"
+#include "wsspec/codec/mask.hpp"
+
+namespace wsspec {
+
+struct frame_spec {
+  std::uint8_t opcode = 1;
+  bool fin = true;
+  std::uint8_t rsv = 0;  // bits: 4 = RSV1, 2 = RSV2, 1 = RSV3
+  bool masked = true;
+  std::optional<codec::mask_key> key;  // nullopt: a fresh key from the generator
+  codec::length_form form = codec::length_form::minimal;
+  std::optional<std::uint64_t> length;  // a length field that lies about the payload
+};
+
+// Appends one frame carrying `payload` to `out`.
+void append_frame(std::string& out, const frame_spec& f, std::string_view payload,
+                  std::mt19937& keys);
+
+// Appends a message of `opcode` cut into frames of `fragment_size` bytes (0: one frame),
+// masked with fresh keys, minimal lengths. Returns the number of frames.
+std::size_t append_message(std::string& out, std::uint8_t opcode, std::string_view payload,
+                           std::uint64_t fragment_size, std::mt19937& keys);
+
+}  // namespace wsspec

@@ -1,0 +1,176 @@
+#include "wsspec/reports/observation_text.hpp"
+
+#include <cstdio>
+
+#include "wsspec/codec/close.hpp"
+#include "wsspec/codec/opcode.hpp"
+
+namespace wsspec {
+
+namespace {
+
+// Sections of RFC 6455 are written bare by the codec ("5.2"); others carry their RFC.
+std::string cite(std::string_view section) {
+  if (section.empty()) return {};
+  return section.starts_with("RFC ") ? std::string(section) : "RFC 6455 " + std::string(section);
+}
+
+std::string opcode_name(std::uint8_t op) {
+  return std::string(codec::to_string(codec::make_opcode(op)));
+}
+
+}  // namespace
+
+std::string violation::section() const {
+  if (frame != codec::protocol_error::none) return cite(codec::rfc_section(frame));
+  if (http != codec::http_error::none) return cite(codec::rfc_section(http));
+  if (handshake != codec::response_error::none) return cite(codec::rfc_section(handshake));
+  return {};
+}
+
+std::string violation::signature() const {
+  if (frame != codec::protocol_error::none)
+    return "frame:" + std::string(codec::to_string(frame));
+  if (http != codec::http_error::none) return "http:" + std::string(codec::to_string(http));
+  if (handshake != codec::response_error::none)
+    return "handshake:" + std::string(codec::to_string(handshake));
+  return {};
+}
+
+std::string payload_text(std::string_view shown, std::uint64_t total, std::size_t max) {
+  std::string hex, text;
+  const std::size_t n = std::min(shown.size(), max);
+  for (std::size_t i = 0; i < n; ++i) {
+    char buf[4];
+    std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(shown[i]));
+    if (i) hex += ' ';
+    hex += buf;
+    const auto c = static_cast<unsigned char>(shown[i]);
+    text += (c >= 0x20 && c < 0x7F) ? static_cast<char>(c) : '.';
+  }
+  std::string out = std::to_string(total) + (total == 1 ? " byte" : " bytes");
+  if (n == 0) return out;
+  out += ": " + hex;
+  if (total > n) out += " ...";
+  out += " |" + text + "|";
+  return out;
+}
+
+std::string rule_text(const violation& v) {
+  std::string s;
+  if (v.frame != codec::protocol_error::none) {
+    s = std::string(codec::describe(v.frame));
+  } else if (v.http != codec::http_error::none) {
+    s = "a malformed HTTP response: " + std::string(codec::describe(v.http));
+  } else if (v.handshake != codec::response_error::none) {
+    s = "invalid 101 response: " + std::string(codec::describe(v.handshake));
+  } else {
+    return "nothing wrong";
+  }
+  return s + " (" + v.section() + ")";
+}
+
+std::string describe(const violation& v) {
+  std::string s;
+  if (v.frame != codec::protocol_error::none) {
+    s = std::string(codec::describe(v.frame));
+  } else if (v.http != codec::http_error::none) {
+    s = "a malformed HTTP response: " + std::string(codec::describe(v.http));
+  } else if (v.handshake != codec::response_error::none) {
+    s = "an invalid 101 response: " + (v.detail.empty() ? std::string(codec::describe(v.handshake))
+                                                         : v.detail);
+  } else {
+    return "nothing wrong";
+  }
+  s += " (" + v.section() + ")";
+  if (v.frame != codec::protocol_error::none) {
+    s += " at byte " + std::to_string(v.offset);
+    if (!v.evidence.empty())
+      s += "; the frame starts " + payload_text(v.evidence, v.evidence.size(), 14);
+  }
+  return s;
+}
+
+std::string describe(const observation& o) {
+  using k = observation::kind;
+  const std::string payload = payload_text(o.preview, o.size);
+  switch (o.what) {
+    case k::sent_request:
+      return "the opening handshake request " + payload_text(o.preview, o.size, 48);
+    case k::sent_frame: {
+      std::string s = (o.count > 1 ? std::to_string(o.count) + " x " : std::string()) + "frame " +
+                      opcode_name(o.opcode) + " fin=" + (o.fin ? "1" : "0");
+      if (o.rsv) s += " rsv=" + std::to_string(o.rsv);
+      if (o.length) s += " length-field=" + std::to_string(*o.length);
+      return s + " payload " + payload;
+    }
+    case k::sent_message:
+      return (o.count > 1 ? std::to_string(o.count) + " x " : std::string()) +
+             (o.opcode == 1 ? "text" : "binary") + " message in " + std::to_string(o.frames) +
+             " frame(s), payload " + payload;
+    case k::sent_raw:
+      return "raw " + payload;
+    case k::sent_barrier:
+      return "barrier ping " + payload + " (its pong proves everything before it was processed)";
+    case k::sent_close:
+      return o.code ? "close " + std::to_string(*o.code) : std::string("close without a code");
+    case k::sent_pong:
+      return "pong answering the target's ping";
+    case k::write_stopped:
+      return "the target stopped reading: the write ended after " + std::to_string(o.size) +
+             " bytes";
+    case k::response:
+      if (!o.rule.empty())
+        return "an HTTP " + std::to_string(o.status) + " response that breaks a rule: " +
+               (o.rule.detail.empty() ? std::string(codec::describe(o.rule.handshake))
+                                      : o.rule.detail) +
+               " (" + o.rule.section() + ")";
+      return "an HTTP " + std::to_string(o.status) + " response";
+    case k::fragment:
+      return "a " + opcode_name(o.opcode) + " frame with FIN clear, " + std::to_string(o.size) +
+             " bytes";
+    case k::message:
+      return std::string(o.opcode == 1 ? "a text" : "a binary") + " message of " + payload +
+             (o.frames > 1 ? " in " + std::to_string(o.frames) + " frames" : std::string());
+    case k::ping:
+      return "a ping of " + payload;
+    case k::pong:
+      return std::string(o.matched_barrier ? "the pong of the barrier ping" : "a pong of ") +
+             (o.matched_barrier ? std::string() : payload);
+    case k::close: {
+      if (!o.code) return "a close frame without a status code";
+      std::string s = "a close frame with code " + std::to_string(*o.code);
+      if (o.code_out_of_range) s += " (outside every range of RFC 6455 7.4.2)";
+      if (!o.preview.empty()) s += " and reason " + payload_text(o.preview, o.size, 40);
+      return s;
+    }
+    case k::broke_rule:
+      return o.rule.frame != codec::protocol_error::none ? "an invalid frame: " + describe(o.rule)
+                                                         : describe(o.rule);
+    case k::tcp_end:
+      return o.reset ? "a TCP reset" : "the TCP connection closed by the target";
+    case k::idle_timeout: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "nothing for %.0f ms (time-out)", o.idle_ms);
+      return buf;
+    }
+    case k::liveness:
+      return o.alive ? "liveness check: a new connection completed a handshake and an echo"
+                     : "liveness check failed: " + o.detail;
+    case k::not_connected:
+      return "no connection: " + o.detail;
+  }
+  return "?";
+}
+
+std::string transcript_line(const observation& o) {
+  char stamp[32];
+  const char dir = o.from_target()                        ? '<'
+                   : o.what >= observation::kind::liveness ? '*'
+                   : o.what == observation::kind::write_stopped ? '*'
+                                                                : '>';
+  std::snprintf(stamp, sizeof stamp, "%8.1fms %c ", o.t_ms, dir);
+  return stamp + describe(o);
+}
+
+}  // namespace wsspec
