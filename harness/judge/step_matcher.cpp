@@ -29,10 +29,20 @@ std::ptrdiff_t index_of(const std::vector<std::string>& v, const std::string& s)
 
 std::string cite_sections(const std::vector<std::string>& sections) {
   if (sections.empty()) return "";
+  // "(RFC 6455 4.1, 4.2.1; RFC 7692 7.2.1)": each RFC named once.
   std::string s = " (";
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    const std::string& sec = sections[i];
-    s += (i ? ", " : "") + (sec.starts_with("RFC ") ? sec : "RFC 6455 " + sec);
+  std::string rfc;
+  for (const std::string& sec : sections) {
+    const bool other = sec.starts_with("RFC ");
+    const std::size_t cut = other ? sec.find(' ', 4) : std::string::npos;
+    const std::string this_rfc = other ? sec.substr(0, cut) : "RFC 6455";
+    const std::string number = other && cut != std::string::npos ? sec.substr(cut + 1) : sec;
+    if (this_rfc != rfc) {
+      s += (rfc.empty() ? "" : "; ") + this_rfc + " " + number;
+      rfc = this_rfc;
+    } else {
+      s += ", " + number;
+    }
   }
   return s + ")";
 }
@@ -62,7 +72,13 @@ std::string describe(const expect_event& e) {
       return "any valid frames";
     case expect_event::kind::handshake: {
       std::string s;
-      for (int st : e.statuses) s += (s.empty() ? "" : "/") + std::to_string(st);
+      // A long list is a class of statuses ("any 4xx/5xx"): say so, not all of them.
+      const bool errors_only = std::all_of(e.statuses.begin(), e.statuses.end(),
+                                           [](int st) { return st >= 400 && st < 600; });
+      if (e.statuses.size() > 4 && errors_only)
+        s = "4xx/5xx error";
+      else
+        for (int st : e.statuses) s += (s.empty() ? "" : "/") + std::to_string(st);
       std::string h;
       for (const auto& [name, value] : e.headers)
         h += (h.empty() ? " with " : " and ") + name +
@@ -239,6 +255,8 @@ const step_outcome& step_matcher::feed(const observation& o) {
              "it answered a ping wsspec sent after the invalid data, so it went on processing "
              "input it had to reject (RFC 6455 7.1.7: after failing the connection an endpoint "
              "MUST NOT process further data)");
+  } else if (o.what == kind::response) {
+    mismatch(o, header_shortfall(o));
   } else if (barrier_pong) {
     mismatch(o, "the pong of the ping wsspec sent after the probed bytes proves the target had "
                 "processed them without doing so");
@@ -246,6 +264,29 @@ const step_outcome& step_matcher::feed(const observation& o) {
     mismatch(o, "");
   }
   return outcome_;
+}
+
+// Where a response had an expected status but not the expected headers, which header was
+// wrong: "it has no Sec-WebSocket-Version header listing 13".
+std::string step_matcher::header_shortfall(const observation& o) const {
+  for (std::size_t i = 0; i < tracks_.size(); ++i) {
+    const auto& events = step_.alternatives[i].events;
+    if (tracks_[i].pos >= events.size()) continue;
+    const expect_event& want = events[tracks_[i].pos];
+    if (want.what != expect_event::kind::handshake) continue;
+    if (!want.statuses.empty() &&
+        !std::count(want.statuses.begin(), want.statuses.end(), o.status))
+      continue;
+    for (const auto& [name, value] : want.headers) {
+      if (value.empty() && codec::count_fields(o.fields, name) != 0)
+        return "it has a " + name + " header it must not have";
+      if (!value.empty() && !codec::field_contains_token(o.fields, name, value))
+        return codec::count_fields(o.fields, name) == 0
+                   ? "it has no " + name + " header"
+                   : "its " + name + " header does not list " + value;
+    }
+  }
+  return "";
 }
 
 void step_matcher::decide_if_complete() {
@@ -274,7 +315,9 @@ void step_matcher::mismatch(const observation& o, const std::string& why) {
   }
   if (!why.empty()) r += ": " + why;
   // A violation names its own section; the case's sections would only repeat it.
-  if (o.what != kind::broke_rule && o.rule.empty() && why.empty())
+  // A violation names its own section, and so does a rule quoted in `why`; otherwise the
+  // case's sections say which rule the expectation stands for.
+  if (o.what != kind::broke_rule && o.rule.empty() && why.find("(RFC ") == std::string::npos)
     r += cite_sections(sent_.sections);
   outcome_.reason = std::move(r);
 }

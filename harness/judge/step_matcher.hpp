@@ -74,6 +74,7 @@ class step_matcher {
   fit match(const expect_event& want, const observation& o, track& t) const;
   fit match_pong(const expect_event& want, const observation& o) const;
   void decide_if_complete();
+  std::string header_shortfall(const observation& o) const;
   void mismatch(const observation& o, const std::string& why);
 
   expect_step step_;

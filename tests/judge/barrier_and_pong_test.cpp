@@ -53,7 +53,7 @@ TEST(Barrier, Fixtures) {
        mismatched, verdict::fail,
        "expected the target failing the connection (close 1002, or a TCP drop); got the pong of "
        "the barrier ping: the pong of the ping wsspec sent after the probed bytes proves the "
-       "target had processed them without doing so"},
+       "target had processed them without doing so (RFC 6455 5.2)"},
       {"a pong of an earlier step's barrier is stale and ignored", R"([{"silence": {}}])",
        with_barrier, {barrier_pong("wsspec barrier 0"), barrier_pong("wsspec barrier 1")},
        matched, verdict::pass, ""},
@@ -94,7 +94,7 @@ TEST(PongRules, Fixtures) {
        "34 |p4|, then a pong of 2 bytes: 70 35 |p5|, then a pong of 2 bytes: 70 36 |p6|, then a "
        "pong of 2 bytes: 70 37 |p7|, then a pong of 2 bytes: 70 38 |p8|, then a pong of 2 bytes: "
        "70 39 |p9|; or a pong of 2 bytes: 70 39 |p9|; nothing for 2000 ms (time-out) (RFC 6455 "
-       "5.5.2, RFC 6455 5.5.3)"},
+       "5.5.2, 5.5.3)"},
       {"an unsolicited pong is ignored (5.5.3)", R"([{"message": {"payload": "echo"}}])",
        {.last_message = "m"}, {pong("heartbeat"), text("m")}, matched, verdict::pass, ""},
       {"a pong to an earlier ping is ignored where an echo is awaited",

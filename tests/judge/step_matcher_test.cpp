@@ -119,6 +119,13 @@ TEST(StepMatcherAny, Fixtures) {
 
 // ---- the opening handshake ---------------------------------------------------------------
 
+TEST(CiteSections, EachRfcNamedOnce) {
+  EXPECT_EQ(cite_sections({}), "");
+  EXPECT_EQ(cite_sections({"4.1", "4.2.1"}), " (RFC 6455 4.1, 4.2.1)");
+  EXPECT_EQ(cite_sections({"5.2", "RFC 7692 7.2.1", "RFC 7692 6.1", "10.4"}),
+            " (RFC 6455 5.2; RFC 7692 7.2.1, 6.1; RFC 6455 10.4)");
+}
+
 TEST(StepMatcherHandshake, Fixtures) {
   const codec::http_fields with_version = {{"Sec-WebSocket-Version", "13"}};
   const std::vector<fixture> fixtures = {
@@ -133,13 +140,22 @@ TEST(StepMatcherHandshake, Fixtures) {
       {"the header missing",
        R"([{"handshake": {"status": [426], "headers": [["Sec-WebSocket-Version", "13"]]}}])", {},
        {response(426)}, mismatched, verdict::fail,
-       "expected an HTTP 426 response with Sec-WebSocket-Version: 13; got an HTTP 426 response "
-       "(RFC 6455 5.2)"},
+       "expected an HTTP 426 response with Sec-WebSocket-Version: 13; got an HTTP 426 response: "
+       "it has no Sec-WebSocket-Version header (RFC 6455 5.2)"},
+      {"the header there without the token",
+       R"([{"handshake": {"status": [426], "headers": [["Sec-WebSocket-Version", "13"]]}}])", {},
+       {response(426, {{"Sec-WebSocket-Version", "8"}})}, mismatched, verdict::fail,
+       "expected an HTTP 426 response with Sec-WebSocket-Version: 13; got an HTTP 426 response: "
+       "its Sec-WebSocket-Version header does not list 13 (RFC 6455 5.2)"},
+      {"a class of statuses is named as a class",
+       R"([{"handshake": {"status": [400, 403, 404, 426, 500]}}])", {}, {response(101)},
+       mismatched, verdict::fail,
+       "expected an HTTP 4xx/5xx error response; got an HTTP 101 response (RFC 6455 5.2)"},
       {"a header that must be absent",
        R"([{"handshake": {"headers": [["Sec-WebSocket-Version", ""]]}}])", {},
        {response(400, with_version)}, mismatched, verdict::fail,
        "expected an HTTP any-status response with Sec-WebSocket-Version absent; got an HTTP 400 "
-       "response (RFC 6455 5.2)"},
+       "response: it has a Sec-WebSocket-Version header it must not have (RFC 6455 5.2)"},
       {"a 101 that breaks RFC 6455 4.1 is not the expected 101",
        R"([{"handshake": {"status": [101]}}])", {},
        {[] {
