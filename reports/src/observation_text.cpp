@@ -163,6 +163,32 @@ std::string describe(const observation& o) {
   return "?";
 }
 
+std::string_view to_string(observation::kind k) noexcept {
+  using kind = observation::kind;
+  switch (k) {
+    case kind::sent_request: return "sent_request";
+    case kind::sent_frame: return "sent_frame";
+    case kind::sent_message: return "sent_message";
+    case kind::sent_raw: return "sent_raw";
+    case kind::sent_barrier: return "sent_barrier";
+    case kind::sent_close: return "sent_close";
+    case kind::sent_pong: return "sent_pong";
+    case kind::write_stopped: return "write_stopped";
+    case kind::response: return "response";
+    case kind::fragment: return "fragment";
+    case kind::message: return "message";
+    case kind::ping: return "ping";
+    case kind::pong: return "pong";
+    case kind::close: return "close";
+    case kind::broke_rule: return "broke_rule";
+    case kind::tcp_end: return "tcp_end";
+    case kind::idle_timeout: return "idle_timeout";
+    case kind::liveness: return "liveness";
+    case kind::not_connected: return "not_connected";
+  }
+  return "?";
+}
+
 std::string transcript_line(const observation& o) {
   char stamp[32];
   const char dir = o.from_target()                        ? '<'

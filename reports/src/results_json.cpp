@@ -1,5 +1,9 @@
 #include "wsspec/reports/results_json.hpp"
 
+#include <cmath>
+
+#include "wsspec/reports/observation_text.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -45,6 +49,65 @@ nlohmann::json opt(const std::optional<std::string>& s) { return s ? nlohmann::j
 
 // Per requirement of the map: the cases of the run naming it and the worst of their verdicts
 // (null when no case of the run names it).
+// The typed transcript: what each event is, and only the fields that kind carries (the
+// rendered "transcript" lines say the same for people).
+nlohmann::json event_json(const observation& o) {
+  using k = observation::kind;
+  nlohmann::json e = {{"t_ms", std::round(o.t_ms * 1000) / 1000}, {"what", to_string(o.what)}};
+  switch (o.what) {
+    case k::sent_frame:
+    case k::fragment:
+      e["opcode"] = o.opcode;
+      e["fin"] = o.fin;
+      if (o.rsv) e["rsv"] = o.rsv;
+      if (o.length) e["length_field"] = *o.length;
+      [[fallthrough]];
+    case k::sent_message:
+    case k::message:
+    case k::sent_raw:
+    case k::sent_barrier:
+    case k::ping:
+    case k::pong:
+    case k::sent_request:
+      if (o.what == k::sent_message || o.what == k::message) e["opcode"] = o.opcode;
+      e["size"] = o.size;
+      if (o.count > 1) e["count"] = o.count;
+      if (o.frames > 1) e["frames"] = o.frames;
+      if (o.matched_barrier) e["barrier"] = true;
+      break;
+    case k::sent_close:
+    case k::close:
+      e["code"] = o.code ? nlohmann::json(*o.code) : nlohmann::json(nullptr);
+      if (o.code_out_of_range) e["code_out_of_range"] = true;
+      break;
+    case k::response:
+      e["status"] = o.status;
+      if (!o.rule.empty()) e["rule"] = o.rule.signature();
+      break;
+    case k::broke_rule:
+      e["rule"] = o.rule.signature();
+      e["section"] = o.rule.section();
+      if (o.rule.frame != codec::protocol_error::none) e["offset"] = o.rule.offset;
+      break;
+    case k::tcp_end:
+      e["reset"] = o.reset;
+      break;
+    case k::idle_timeout:
+      e["idle_ms"] = o.idle_ms;
+      break;
+    case k::write_stopped:
+      e["written"] = o.size;
+      break;
+    case k::liveness:
+      e["alive"] = o.alive;
+      break;
+    case k::sent_pong:
+    case k::not_connected:
+      break;
+  }
+  return e;
+}
+
 nlohmann::json requirements_json(const run_summary& run) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : run.requirements) {
@@ -111,6 +174,11 @@ nlohmann::json to_json(const run_summary& run) {
                          {"offset", c.first_violation.offset}};
     }
     if (c.alive != case_result::liveness::unchecked) cj["liveness"] = liveness_word(c.alive);
+    if (!c.events.empty()) {
+      nlohmann::json events = nlohmann::json::array();
+      for (const auto& o : c.events) events.push_back(event_json(o));
+      cj["events"] = std::move(events);
+    }
     cases.push_back(std::move(cj));
   }
   j["summary"] = summary;

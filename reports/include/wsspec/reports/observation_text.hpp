@@ -23,6 +23,9 @@ std::string describe(const violation& v);
 // (RFC 6455 8.1)". The same rule broken twice reads the same (fuzz findings group by it).
 std::string rule_text(const violation& v);
 
+// "sent_frame", "message", "broke_rule", ...: the kind's name in results.json.
+std::string_view to_string(observation::kind k) noexcept;
+
 // One transcript line: "    12.5ms < frame text fin=1: a text message of ...".
 std::string transcript_line(const observation& o);
 
