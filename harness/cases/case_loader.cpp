@@ -531,10 +531,6 @@ std::string materialize_bounded(const payload_spec& p, const std::string& ptr) {
   return materialize(p);
 }
 
-std::uint64_t payload_size(const payload_spec& p) {
-  return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
-}
-
 // Frame opcodes by name (RFC 6455 5.2, 11.8) or number 0-15.
 std::uint8_t parse_opcode(const ojson& v, const std::string& ptr) {
   static const std::vector<std::pair<std::string_view, std::uint8_t>> names = {

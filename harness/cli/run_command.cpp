@@ -93,7 +93,8 @@ run_command::run_command(CLI::App& app) {
   command_ = app.add_subcommand("run", "Run the test cases against a WebSocket server");
   add_target_options(command_, target_);
   add_source_options(command_, sources_);
-  command_->add_option("--jobs,-j", jobs_, "Cases run in parallel (default: number of cores)");
+  command_->add_option("--jobs,-j", jobs_,
+                       "Cases run in parallel (default: twice the number of cores)");
   command_->add_option("--timeout", timeout_s_, "Time-out of every case, in seconds")
       ->check(CLI::Range(0.001, 3600.0));
   command_->add_option("--out", out_dir_,
@@ -124,7 +125,8 @@ int run_command::run() const {
   }
 
   o.run.timeout_ms = static_cast<std::uint32_t>(timeout_s_ * 1000);
-  o.jobs = jobs_ ? jobs_ : std::max(1u, std::thread::hardware_concurrency());
+  // A case mostly waits for the target's next answer, so two per core keep the cores busy.
+  o.jobs = jobs_ ? jobs_ : 2 * std::max(1u, std::thread::hardware_concurrency());
   o.strict = strict_;
   o.terminal = isatty(STDOUT_FILENO);
   if (!baseline_.empty()) {

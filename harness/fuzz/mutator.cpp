@@ -16,10 +16,6 @@ constexpr std::uint32_t max_seed_count = 16;
 // Mutants keep payloads they edit byte by byte below this; bigger ones only change size.
 constexpr std::size_t max_edited_payload = 64 * 1024;
 
-std::uint64_t payload_size(const payload_spec& p) {
-  return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
-}
-
 // "text", "ping", "reserved-0xB", ... for the descriptions of mutations.
 std::string opcode_name(std::uint8_t op) {
   return std::string(codec::to_string(codec::make_opcode(op)));

@@ -241,19 +241,31 @@ class case_runner {
   }
 
   void do_send(const send_message& m) {
-    const std::string payload = materialize(m.payload);
-    remember_message(payload);
-    message_so_far_.clear();
-    std::string wire;
-    std::size_t frames = 0;
-    for (std::uint32_t n = 0; n < m.count; ++n)
-      frames += append_message(wire, m.opcode, payload, m.fragment_size, keys_);
     observation o = sent(kind::sent_message);
     o.opcode = m.opcode;
-    o.size = payload.size();
+    o.size = payload_size(m.payload);
     o.count = m.count;
-    o.frames = frames;
-    o.preview = payload.substr(0, preview_bytes);
+    message_so_far_.clear();
+    std::string wire;
+    if (m.count == 1 && (m.fragment_size == 0 || m.fragment_size >= o.size)) {
+      // One frame: the payload is generated in place, never held twice.
+      frame_spec f;
+      f.opcode = m.opcode;
+      open_frame frame(f, o.size, keys_);
+      materialize_into(m.payload, frame.payload());
+      const std::string_view payload(frame.payload().data(), frame.payload().size());
+      remember_message(payload);
+      o.preview = payload.substr(0, preview_bytes);
+      wire = std::move(frame).finish();
+    } else {
+      const std::string payload = materialize(m.payload);
+      remember_message(payload);
+      o.preview = payload.substr(0, preview_bytes);
+      std::size_t frames = 0;
+      for (std::uint32_t n = 0; n < m.count; ++n)
+        frames += append_message(wire, m.opcode, payload, m.fragment_size, keys_);
+      o.frames = frames;
+    }
     record(o);
     write(wire, m.shape);
   }
@@ -324,7 +336,8 @@ class case_runner {
       const auto deadline = idle_deadline(idle_ms);
       io_result r;
       if (for_frames) {
-        auto buf = reader_.prepare(65536);
+        // Large enough that a 16 MiB echo is not 256 reads and waits.
+        auto buf = reader_.prepare(std::size_t{256} << 10);
         r = conn_->read_some(buf, deadline);
         if (r.status == io_status::ok) reader_.commit(r.bytes);
       } else {
@@ -686,6 +699,9 @@ case_result::liveness check_liveness(const run_options& options, std::string& re
     test_case c;
     c.id = "liveness-probe";
     c.timeout_ms = 3000;
+    // Only the exchange counts: how the target closes the probe is another case's business,
+    // so the probe does not wait for a closing handshake.
+    c.close_at_end = false;
     send_message m;
     m.payload.bytes = "wsspec liveness probe";
     c.steps.push_back(m);
@@ -703,7 +719,6 @@ case_result::liveness check_liveness(const run_options& options, std::string& re
   o.activity = nullptr;  // its own idleness: the probe is about this target answering now
   case_runner runner(probe, o);
   const case_result r = runner.run();
-  // Only the exchange counts: how the target closes the probe is another case's business.
   if (r.data == verdict::pass) return case_result::liveness::alive;
   reason = r.reason;
   return runner.saw_timeout() ? case_result::liveness::hung : case_result::liveness::dead;

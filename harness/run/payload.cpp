@@ -18,14 +18,17 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 
 }  // namespace
 
-std::string materialize(const payload_spec& p) {
+std::uint64_t payload_size(const payload_spec& p) {
+  return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
+}
+
+void materialize_into(const payload_spec& p, std::span<char> out) {
   switch (p.how) {
     case payload_spec::kind::bytes:
-      return p.bytes;
+      std::copy_n(p.bytes.data(), std::min(p.bytes.size(), out.size()), out.data());
+      return;
     case payload_spec::kind::repeat: {
-      std::string out;
-      out.resize(static_cast<std::size_t>(p.size));
-      if (p.pattern.empty()) return out;
+      if (p.pattern.empty() || out.empty()) return;
       // The pattern once, then the filled part doubled: memcpy speed for 16 MiB.
       std::size_t filled = std::min(p.pattern.size(), out.size());
       std::copy_n(p.pattern.data(), filled, out.data());
@@ -34,21 +37,24 @@ std::string materialize(const payload_spec& p) {
         std::copy_n(out.data(), n, out.data() + filled);
         filled += n;
       }
-      return out;
+      return;
     }
     case payload_spec::kind::random: {
-      std::string out;
-      out.resize(static_cast<std::size_t>(p.size));
       std::uint64_t state = p.seed;
       for (std::size_t i = 0; i < out.size(); i += 8) {
         const std::uint64_t r = splitmix64(state);
         for (std::size_t j = 0; j < 8 && i + j < out.size(); ++j)
           out[i + j] = static_cast<char>(r >> (8 * j));
       }
-      return out;
+      return;
     }
   }
-  return {};
+}
+
+std::string materialize(const payload_spec& p) {
+  std::string out(static_cast<std::size_t>(payload_size(p)), '\0');
+  materialize_into(p, out);
+  return out;
 }
 
 std::string preview(std::string_view bytes, std::size_t max) {

@@ -2,6 +2,7 @@
 // sends the same bytes when it is rerun.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "cases/case_model.hpp"
@@ -9,6 +10,10 @@
 namespace wsspec {
 
 std::string materialize(const payload_spec& p);
+// The same bytes written into `out` (payload_size(p) of them): a 16 MiB message is generated
+// straight into the frame that carries it.
+void materialize_into(const payload_spec& p, std::span<char> out);
+std::uint64_t payload_size(const payload_spec& p);
 
 // A short, safe preview of bytes for transcripts and reasons: hex of the first `max` bytes and
 // the printable ASCII rendering, with the total length. Never returns more than ~4*max chars.

@@ -1,5 +1,6 @@
 #include "run/suite_runner.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "run/baseline.hpp"
+#include "run/case_weight.hpp"
 #include "version.hpp"
 
 namespace wsspec {
@@ -61,29 +63,6 @@ bool probe_target(const run_options& options, std::string& error) {
   return true;
 }
 
-bool is_heavy(const test_case& c) {
-  // Bytes and frames a case puts on the wire: a single-threaded target spends its time on
-  // these, and a light case beside one would wait for it.
-  std::uint64_t bytes = 0, frames = 0;
-  auto size_of = [](const payload_spec& p) {
-    return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
-  };
-  for (const auto& s : c.steps) {
-    if (const auto* f = std::get_if<send_frame>(&s)) {
-      bytes += size_of(f->payload) * f->count;
-      frames += f->count;
-    } else if (const auto* m = std::get_if<send_message>(&s)) {
-      bytes += size_of(m->payload) * m->count;
-      const std::uint64_t per =
-          m->fragment_size ? size_of(m->payload) / m->fragment_size + 1 : 1;
-      frames += per * m->count;
-    }
-  }
-  bytes *= c.repeat;
-  frames *= c.repeat;
-  return bytes >= (std::uint64_t{1} << 20) || frames >= 10000;
-}
-
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
                         std::ostream& progress) {
   suite_outcome out;
@@ -98,10 +77,26 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   run.activity = &activity;
   run.check_alive_after_failed_connection = true;
 
-  // Light cases first, --jobs at a time; then the heavy ones alone, so no case waits on a
-  // target that is busy with another case's megabytes (determinism at any --jobs).
-  std::vector<std::size_t> light, heavy;
-  for (std::size_t i = 0; i < cases.size(); ++i) (is_heavy(cases[i]) ? heavy : light).push_back(i);
+  // Light cases first, --jobs at a time, those that wait on the clock at the front so their
+  // waiting overlaps the others' work; then the heavy ones, never beside a light one (a light
+  // case must not wait on a target busy with another case's megabytes: determinism at any
+  // --jobs); then each huge one alone.
+  std::vector<std::size_t> light, heavy, huge;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    switch (weight_of(cases[i])) {
+      case case_weight::light:
+        light.push_back(i);
+        break;
+      case case_weight::heavy:
+        heavy.push_back(i);
+        break;
+      case case_weight::huge:
+        huge.push_back(i);
+        break;
+    }
+  }
+  std::stable_partition(light.begin(), light.end(),
+                        [&](std::size_t i) { return waits_on_clock(cases[i]); });
 
   std::mutex print_mutex;
   std::size_t done = 0, failed = 0;
@@ -136,7 +131,8 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
     for (auto& t : threads) t.join();
   };
   run_all(light, options.jobs);
-  run_all(heavy, 1);
+  run_all(heavy, options.jobs);
+  run_all(huge, 1);
   if (options.terminal) progress << "\r\033[K";
 
   out.summary.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 
 #include "wsspec/codec/frame_header.hpp"
@@ -26,6 +27,22 @@ struct frame_spec {
 // Appends one frame carrying `payload` to `out`.
 void append_frame(std::string& out, const frame_spec& f, std::string_view payload,
                   std::mt19937& keys);
+
+// One frame whose payload the caller writes in place (a 16 MiB message is generated straight
+// into it, not copied): the header, then `size` bytes at payload() to fill, then mask().
+class open_frame {
+ public:
+  open_frame(const frame_spec& f, std::uint64_t size, std::mt19937& keys);
+  std::span<char> payload() noexcept { return std::span(wire_).subspan(payload_at_); }
+  // Masks the payload in place (when the frame is masked) and hands the bytes over.
+  std::string finish() &&;
+
+ private:
+  std::string wire_;
+  std::size_t payload_at_ = 0;
+  bool masked_ = false;
+  codec::mask_key key_{};
+};
 
 // Appends a message of `opcode` cut into frames of `fragment_size` bytes (0: one frame),
 // masked with fresh keys, minimal lengths. Returns the number of frames.

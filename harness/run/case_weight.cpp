@@ -1,0 +1,49 @@
+#include "run/case_weight.hpp"
+
+#include <algorithm>
+
+#include "run/payload.hpp"
+
+namespace wsspec {
+
+case_weight weight_of(const test_case& c) {
+  std::uint64_t bytes = 0, frames = 0, largest = 0;
+  for (const auto& s : c.steps) {
+    if (const auto* f = std::get_if<send_frame>(&s)) {
+      bytes += payload_size(f->payload) * f->count;
+      frames += f->count;
+      largest = std::max(largest, payload_size(f->payload));
+    } else if (const auto* m = std::get_if<send_message>(&s)) {
+      bytes += payload_size(m->payload) * m->count;
+      frames += (m->fragment_size ? payload_size(m->payload) / m->fragment_size + 1 : 1) * m->count;
+      largest = std::max(largest, payload_size(m->payload));
+    } else if (const auto* r = std::get_if<send_raw>(&s)) {
+      bytes += r->bytes.size();
+    }
+  }
+  bytes *= c.repeat;
+  frames *= c.repeat;
+  if (largest >= (std::uint64_t{8} << 20)) return case_weight::huge;
+  if (bytes >= (std::uint64_t{1} << 20) || frames >= 10000) return case_weight::heavy;
+  return case_weight::light;
+}
+
+bool waits_on_clock(const test_case& c) {
+  auto delayed = [](const write_shape& w) { return w.delay_ms > 0; };
+  for (const auto& s : c.steps) {
+    if (const auto* x = std::get_if<expect_step>(&s)) {
+      for (const auto& a : x->alternatives)
+        for (const auto& e : a.events)
+          if (e.what == expect_event::kind::silence) return true;
+    } else if (const auto* f = std::get_if<send_frame>(&s)) {
+      if (delayed(f->shape)) return true;
+    } else if (const auto* m = std::get_if<send_message>(&s)) {
+      if (delayed(m->shape)) return true;
+    } else if (const auto* r = std::get_if<send_raw>(&s)) {
+      if (delayed(r->shape)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace wsspec
