@@ -2,13 +2,14 @@
 # determinism.sh: does the same target get the same verdicts in every run, at any --jobs?
 # (DESIGN.md, "Determinism".)
 #
-#   bench/determinism.sh WSSPEC OUT_DIR [--runs N] [--targets serve,python,ws] [--timeout S]
+#   bench/determinism.sh WSSPEC OUT_DIR [--runs N] [--targets serve,python,ws] [--jobs 1,2,4]
+#                        [--timeout S]
 #
 # For each target it starts the server once, on a free port of 127.0.0.1, runs the whole suite
-# N times at --jobs 1 and N times at --jobs 2 (alternating: j1, j2, j1, j2, ...; N defaults to
-# 3), each run bounded by `timeout S` (default 600), writes each run's report to
-# OUT_DIR/TARGET/run-K-jJ/, stops the server by its PID, and compares the per-case verdicts of
-# its 2N runs. Targets:
+# N times at each --jobs of the list (default 1,2,4: one, the cores of a 2-core machine, and
+# wsspec's default there; alternating: j1, j2, j4, j1, ...; N defaults to 3), each run bounded
+# by `timeout S` (default 600), writes each run's report to OUT_DIR/TARGET/run-K-jJ/, stops
+# the server by its PID, and compares the per-case verdicts of all its runs. Targets:
 #   serve   `WSSPEC serve --port 0`, the program's own reference echo server
 #   python  tests/targets/python_websockets_echo.py on /usr/bin/python3 (python3-websockets)
 #   ws      tests/targets/ws_echo.js on the newest npm ws 8.x (tests/targets/ws-latest)
@@ -36,11 +37,13 @@ out=$2
 shift 2
 runs=3
 targets=serve,python,ws
+jobs_list=1,2,4
 run_timeout=600
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) [ $# -ge 2 ] || usage; runs=$2; shift 2 ;;
     --targets) [ $# -ge 2 ] || usage; targets=$2; shift 2 ;;
+    --jobs) [ $# -ge 2 ] || usage; jobs_list=$2; shift 2 ;;
     --timeout) [ $# -ge 2 ] || usage; run_timeout=$2; shift 2 ;;
     -h | --help) usage ;;
     *) echo "determinism: unknown argument $1" >&2; usage ;;
@@ -122,11 +125,11 @@ for target in $(echo "$targets" | tr ',' ' '); do
   rm -rf "$dir"
   mkdir -p "$dir"
   start_server "$target" "$dir/server.log" || exit 2
-  echo "determinism: $target at $url (PID $server_pid), $runs run(s) each at --jobs 1 and --jobs 2"
+  echo "determinism: $target at $url (PID $server_pid), $runs run(s) each at --jobs $jobs_list"
   run_dirs=""
   k=1
   while [ "$k" -le "$runs" ]; do
-    for jobs in 1 2; do
+    for jobs in $(echo "$jobs_list" | tr ',' ' '); do
       run=run-$k-j$jobs
       run_status=0
       start=$(date +%s)
