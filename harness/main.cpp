@@ -1,6 +1,6 @@
 // wsspec: the command-line entry point (contract: DESIGN.md, "The wsspec command").
-#include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 

@@ -84,8 +84,7 @@ void closing_grader::feed(const observation& o) {
                       "within " +
                           timeout_ms + " ms (RFC 6455 7.1.1: the server SHOULD close it first)");
       case kind::broke_rule:
-        return decide(verdict::fail, "after the closing handshake, the target sent " +
-                                         describe(o));
+        return decide(verdict::fail, "after the closing handshake, the target sent " + describe(o));
       case kind::message:
       case kind::close:
         return decide(verdict::fail, "after its close frame, the target sent " + describe(o) +

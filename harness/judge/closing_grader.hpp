@@ -15,9 +15,9 @@ namespace wsspec {
 
 // How the steps left the connection.
 struct closing_start {
-  bool data_failed = false;    // the data exchange already failed: closing is not judged
-  bool established = false;    // the 101 was accepted (else there is nothing to close)
-  bool tcp_gone = false;       // the target closed or reset TCP
+  bool data_failed = false;  // the data exchange already failed: closing is not judged
+  bool established = false;  // the 101 was accepted (else there is nothing to close)
+  bool tcp_gone = false;     // the target closed or reset TCP
   bool peer_sent_close = false;
   std::optional<std::uint16_t> peer_close_code;
   bool we_sent_close = false;  // a step sent a close frame

@@ -55,15 +55,14 @@ std::string describe(const expect_event& e) {
                                           : "a binary") +
              (e.echo ? " message echoing what was sent" : " message");
     case expect_event::kind::pong:
-      return e.echo ? "a pong echoing the ping's payload"
-             : e.payload ? "a pong of " + payload_text(materialize(*e.payload),
-                                                      materialize(*e.payload).size())
+      return e.echo      ? "a pong echoing the ping's payload"
+             : e.payload ? "a pong of " +
+                               payload_text(materialize(*e.payload), materialize(*e.payload).size())
                          : "a pong";
     case expect_event::kind::close:
       return e.codes.empty() ? "a close frame" : "a close frame with code " + codes_text(e.codes);
     case expect_event::kind::fail:
-      return "the target failing the connection (close " + codes_text(e.codes) +
-             ", or a TCP drop)";
+      return "the target failing the connection (close " + codes_text(e.codes) + ", or a TCP drop)";
     case expect_event::kind::drop:
       return "the TCP connection to end";
     case expect_event::kind::silence:
@@ -81,8 +80,7 @@ std::string describe(const expect_event& e) {
         for (int st : e.statuses) s += (s.empty() ? "" : "/") + std::to_string(st);
       std::string h;
       for (const auto& [name, value] : e.headers)
-        h += (h.empty() ? " with " : " and ") + name +
-             (value.empty() ? " absent" : ": " + value);
+        h += (h.empty() ? " with " : " and ") + name + (value.empty() ? " absent" : ": " + value);
       return "an HTTP " + (s.empty() ? std::string("any-status") : s) + " response" + h;
     }
   }
@@ -236,6 +234,7 @@ const step_outcome& step_matcher::feed(const observation& o) {
     if (f == fit::advance) {
       ++t.pos;
       accepted = true;
+      if (o.what == kind::close) t.close = o;
     } else if (o.what == kind::pong && want.what != expect_event::kind::pong && !barrier_pong &&
                !answers_invalid_ping) {
       accepted = true;  // an unsolicited pong, or one for an earlier ping (5.5.3)
@@ -258,8 +257,9 @@ const step_outcome& step_matcher::feed(const observation& o) {
   } else if (o.what == kind::response) {
     mismatch(o, header_shortfall(o));
   } else if (barrier_pong) {
-    mismatch(o, "the pong of the ping wsspec sent after the probed bytes proves the target had "
-                "processed them without doing so");
+    mismatch(o,
+             "the pong of the ping wsspec sent after the probed bytes proves the target had "
+             "processed them without doing so");
   } else {
     mismatch(o, "");
   }
@@ -274,8 +274,7 @@ std::string step_matcher::header_shortfall(const observation& o) const {
     if (tracks_[i].pos >= events.size()) continue;
     const expect_event& want = events[tracks_[i].pos];
     if (want.what != expect_event::kind::handshake) continue;
-    if (!want.statuses.empty() &&
-        !std::count(want.statuses.begin(), want.statuses.end(), o.status))
+    if (!want.statuses.empty() && !std::count(want.statuses.begin(), want.statuses.end(), o.status))
       continue;
     for (const auto& [name, value] : want.headers) {
       if (value.empty() && codec::count_fields(o.fields, name) != 0)
@@ -297,6 +296,9 @@ void step_matcher::decide_if_complete() {
     outcome_.status = step_outcome::state::matched;
     outcome_.grade = a.grade;
     outcome_.note = a.note;
+    // A graded close says in the target's own words which limit or rule it applied.
+    if (a.grade != verdict::pass && t.close && !a.note.empty())
+      outcome_.note += " (the target sent " + describe(*t.close) + ")";
     outcome_.closing_grade = t.closing_grade;
     outcome_.closing_reason = t.closing_reason;
     return;

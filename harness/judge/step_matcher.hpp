@@ -69,6 +69,7 @@ class step_matcher {
     bool alive = true;
     verdict closing_grade = verdict::pass;
     std::string closing_reason;
+    std::optional<observation> close;  // the close frame this alternative took, if any
   };
   enum class fit : std::uint8_t { advance, skip, out };
   fit match(const expect_event& want, const observation& o, track& t) const;

@@ -9,11 +9,11 @@
 #include "run/opening_request.hpp"
 #include "run/payload.hpp"
 #include "run/sent_stream.hpp"
+#include "run/target_reader.hpp"
 #include "run/wire_encoding.hpp"
 #include "wsspec/codec/close.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
-#include "wsspec/codec/message_reader.hpp"
 #include "wsspec/reports/observation_text.hpp"
 
 namespace wsspec {
@@ -28,16 +28,12 @@ std::uint32_t case_timeout_ms(const test_case& c, const run_options& o) {
   return o.timeout_ms ? o.timeout_ms : c.timeout_ms;
 }
 
-std::string as_string(std::span<const std::uint8_t> s) {
-  return std::string(reinterpret_cast<const char*>(s.data()), s.size());
-}
-
 std::uint64_t digest_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
 
 bool is_wsspec_limit(codec::http_error e) {
   return e == codec::http_error::start_line_too_long ||
-         e == codec::http_error::field_line_too_long ||
-         e == codec::http_error::too_many_fields || e == codec::http_error::head_too_large;
+         e == codec::http_error::field_line_too_long || e == codec::http_error::too_many_fields ||
+         e == codec::http_error::head_too_large;
 }
 
 bool has_event(const expect_step& x, expect_event::kind k) {
@@ -50,11 +46,8 @@ bool has_event(const expect_step& x, expect_event::kind k) {
 class case_runner {
  public:
   case_runner(const test_case& c, const run_options& o)
-      : case_(c),
-        options_(o),
-        activity_(o.activity ? o.activity : &own_activity_),
-        keys_(static_cast<std::uint32_t>(std::hash<std::string>{}(c.id))),
-        reader_(reader_options(o)) {
+      : case_(c), options_(o), keys_(static_cast<std::uint32_t>(std::hash<std::string>{}(c.id))) {
+    io_.run = o.activity ? o.activity : &own_activity_;
     result_.id = c.id;
     result_.area = c.area;
     result_.title = c.title;
@@ -67,11 +60,11 @@ class case_runner {
 
   // Whether an expectation or the connection itself ended by a time-out: a target that stopped
   // answering, as opposed to one that answered wrongly.
-  bool saw_timeout() const { return saw_timeout_; }
+  bool saw_timeout() const { return saw_timeout_ || (target_ && target_->saw_timeout()); }
 
   case_result run() {
     start_ = clock::now();
-    hard_deadline_ = start_ + total_bound(case_, options_);
+    io_.hard_deadline = start_ + total_bound(case_, options_);
     run_steps();
     if (!result_.connect_failed &&
         (case_.check_alive || (options_.check_alive_when_suspicious && suspicious())))
@@ -88,13 +81,6 @@ class case_runner {
   }
 
  private:
-  static codec::reader_options reader_options(const run_options& o) {
-    codec::reader_options r;
-    r.decoder = codec::decoder_options::client();
-    r.assembler.max_message_size = o.max_message_size;
-    return r;
-  }
-
   // ---- verdicts: raised here and nowhere else --------------------------------------------
   void raise_data(verdict v, std::string why, bool overrides = false) {
     if (!overrides && severity(v) <= severity(result_.data)) return;
@@ -120,7 +106,9 @@ class case_runner {
   }
 
   // ---- liveness --------------------------------------------------------------------------
-  bool suspicious() const { return (tcp_gone_ && !peer_sent_close_) || saw_timeout_; }
+  bool suspicious() const { return (tcp_gone() && !peer_sent_close()) || saw_timeout(); }
+  bool tcp_gone() const { return target_ && target_->tcp_gone(); }
+  bool peer_sent_close() const { return target_ && target_->peer_sent_close(); }
 
   // RFC 6455 10.4 lets a server limit what one peer may cost it, not stop serving the others:
   // checked on a second connection while this one is still open, so a server stuck on this
@@ -138,28 +126,20 @@ class case_runner {
     const std::string what =
         result_.alive == case_result::liveness::dead ? "the target died: " : "the target hangs: ";
     // Overrides whatever the exchange earned: a dead target is the finding.
-    raise_data(verdict::fail, what +
-                                  "after this case the target no longer completes a handshake "
-                                  "and echo on a new connection: " +
-                                  why + " (RFC 6455 10.4)",
+    raise_data(verdict::fail,
+               what +
+                   "after this case the target no longer completes a handshake "
+                   "and echo on a new connection: " +
+                   why + " (RFC 6455 10.4)",
                true);
   }
 
   // ---- connection ------------------------------------------------------------------------
-  // While waiting for the target to do something, its activity on other connections keeps
-  // the wait going (it was busy, not idle). A wait for silence without a barrier counts this
-  // connection only: nothing else can prove this connection's silence.
-  clock::time_point idle_deadline(std::uint32_t idle_ms) const {
-    const clock::time_point since =
-        waiting_for_silence_ ? last_io_ : std::max(activity_->last(), last_io_);
-    return std::min(hard_deadline_, since + ms(idle_ms));
-  }
-
   bool connect() {
     std::string error;
-    conn_ = connection::open(options_.url, options_.tls,
-                             std::min(hard_deadline_, clock::now() + ms(case_timeout_ms(case_, options_))),
-                             error);
+    conn_ = connection::open(
+        options_.url, options_.tls,
+        std::min(io_.hard_deadline, clock::now() + ms(case_timeout_ms(case_, options_))), error);
     if (!conn_) {
       saw_timeout_ = error.find("timed out") != std::string::npos;
       result_.connect_failed = true;
@@ -169,26 +149,22 @@ class case_runner {
       raise_data(verdict::error, "could not connect to " + options_.url.to_string() + ": " + error);
       return false;
     }
-    touch();
+    io_.touch();
+    target_.emplace(*conn_, io_, options_.max_message_size);
     return true;
   }
 
-  void touch() {
-    last_io_ = clock::now();
-    activity_->touch();
-  }
-
   bool write(std::string_view bytes, const write_shape& shape) {
-    if (tcp_gone_ || !conn_) return false;
+    if (tcp_gone() || !conn_) return false;
     sent_.sent(bytes);
-    const auto deadline =
-        std::min(hard_deadline_, clock::now() + ms(case_timeout_ms(case_, options_)) +
-                                     ms(std::uint64_t{shape.delay_ms} *
-                                        (shape.chunk ? bytes.size() / shape.chunk + 1 : 0)));
+    const auto deadline = std::min(
+        io_.hard_deadline,
+        clock::now() + ms(case_timeout_ms(case_, options_)) +
+            ms(std::uint64_t{shape.delay_ms} * (shape.chunk ? bytes.size() / shape.chunk + 1 : 0)));
     const auto r =
         conn_->write(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
                      deadline, shape.chunk, ms(shape.delay_ms));
-    touch();
+    io_.touch();
     if (r.status != io_status::ok) {
       // Not a verdict by itself: a target that fails the connection may stop reading. What it
       // sent (a close, a drop) is judged by the expectations.
@@ -282,19 +258,18 @@ class case_runner {
     std::array<std::uint8_t, 16> nonce;
     for (auto& b : nonce) b = static_cast<std::uint8_t>(keys_());
     request_ = build_opening_request(h, options_.url, nonce);
-    awaiting_handshake_ = true;
-    established_ = refused_ = false;
+    if (target_) target_->await_response(request_);
     observation o = sent(kind::sent_request);
     o.size = request_.head.size();
     o.preview = request_.head.substr(0, 48);
     record(o);
     // The trailing bytes are frames sent before the 101 (a case about exactly that).
-    if (!conn_ || tcp_gone_) return;
+    if (!conn_ || tcp_gone()) return;
     const std::string bytes = request_.head + h.trailing;
     const auto r = conn_->write(
         std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
-        std::min(hard_deadline_, clock::now() + ms(case_timeout_ms(case_, options_))));
-    touch();
+        std::min(io_.hard_deadline, clock::now() + ms(case_timeout_ms(case_, options_))));
+    io_.touch();
     sent_.sent(h.trailing);
     if (r.status != io_status::ok) {
       observation w = sent(kind::write_stopped);
@@ -319,202 +294,24 @@ class case_runner {
     o.preview = payload;
     record(o);
     if (!write(wire, {})) return std::nullopt;
-    barriers_.push_back(payload);
+    target_->add_barrier(payload);
     return payload;
   }
 
-  // ---- receiving -------------------------------------------------------------------------
-  // Reads more bytes; an observation when nothing more can come (TCP end, idle time-out).
-  std::optional<observation> fill(std::uint32_t idle_ms, bool for_frames) {
-    if (tcp_gone_) {
-      observation o;
-      o.what = kind::tcp_end;
-      o.reset = drop_reset_;
-      return o;
-    }
-    while (true) {
-      const auto deadline = idle_deadline(idle_ms);
-      io_result r;
-      if (for_frames) {
-        // Large enough that a 16 MiB echo is not 256 reads and waits.
-        auto buf = reader_.prepare(std::size_t{256} << 10);
-        r = conn_->read_some(buf, deadline);
-        if (r.status == io_status::ok) reader_.commit(r.bytes);
-      } else {
-        std::array<std::uint8_t, 16384> buf;
-        r = conn_->read_some(buf, deadline);
-        if (r.status == io_status::ok)
-          http_inbox_.append(reinterpret_cast<const char*>(buf.data()), r.bytes);
-      }
-      if (r.status == io_status::ok) {
-        touch();
-        return std::nullopt;
-      }
-      if (r.status == io_status::timeout) {
-        // Another connection's bytes moved: the target was busy, not idle. Wait on.
-        if (clock::now() < hard_deadline_ && idle_deadline(idle_ms) > clock::now()) continue;
-        saw_timeout_ = true;
-        observation o;
-        o.what = kind::idle_timeout;
-        o.idle_ms = idle_ms;
-        record(o);
-        return o;
-      }
-      tcp_gone_ = true;
-      drop_reset_ = r.status == io_status::reset;
-      observation o;
-      o.what = kind::tcp_end;
-      o.reset = drop_reset_;
-      o.detail = r.message;
-      record(o);
-      return o;
-    }
-  }
-
-  observation read_response(std::uint32_t idle_ms) {
-    codec::response_parser parser(generous_http_limits());
-    while (true) {
-      const auto pr = parser.parse(http_inbox_);
-      if (pr.status == codec::http_parse_status::complete) {
-        awaiting_handshake_ = false;
-        const auto& resp = parser.get();
-        observation o;
-        o.what = kind::response;
-        o.status = resp.status;
-        o.fields = resp.fields;
-        o.size = pr.consumed;
-        o.preview = http_inbox_.substr(0, std::min<std::size_t>(pr.consumed, 48));
-        if (const auto* server = codec::find_field(resp.fields, "Server"))
-          result_.server_header = server->value.substr(0, 200);
-        const std::string rest = http_inbox_.substr(pr.consumed);
-        http_inbox_.clear();
-        if (resp.status == 101) {
-          const auto v = codec::validate_response(resp, request_.key, request_.protocols,
-                                                  request_.extensions);
-          if (v.error != codec::response_error::none) {
-            o.rule.handshake = v.error;
-            o.rule.detail = v.message;
-          } else {
-            established_ = true;
-            reader_.feed(std::span(reinterpret_cast<const std::uint8_t*>(rest.data()),
-                                   rest.size()));
-          }
-        } else {
-          refused_ = true;
-        }
-        record(o);
-        return o;
-      }
-      if (pr.status == codec::http_parse_status::error) {
-        awaiting_handshake_ = false;
-        refused_ = true;  // nothing after a broken head is read as frames
-        observation o;
-        o.what = kind::broke_rule;
-        o.rule.http = pr.error;
-        o.preview = http_inbox_.substr(0, 48);
-        record(o);
-        return o;
-      }
-      if (auto stop = fill(idle_ms, false)) return *stop;
-    }
-  }
-
-  // The next thing the target did. Its pings are answered here (RFC 6455 5.5.2 lets a peer
-  // ping at any time) and recorded, not returned.
+  // The next thing the target did, recorded. Its pings are answered here (RFC 6455 5.5.2 lets
+  // a peer ping at any time), recorded, and not returned.
   observation next_observation(std::uint32_t idle_ms) {
-    if (awaiting_handshake_) return read_response(idle_ms);
-    // After a refusal the target speaks HTTP (a body, perhaps another response), never frames.
-    while (refused_ || !established_ || reader_done_) {
-      http_inbox_.clear();
-      if (auto stop = fill(idle_ms, false)) return *stop;
-    }
     while (true) {
-      const auto s = reader_.next();
-      if (s == codec::read_status::need_more) {
-        if (auto stop = fill(idle_ms, true)) return *stop;
-        continue;
-      }
-      observation o = decoded(s);
-      if (o.what == kind::ping) {
-        record(o);
-        answer_ping(o.preview);
-        continue;
-      }
-      record(o);
-      return o;
+      observation o = target_->next(idle_ms, waiting_for_silence_);
+      // The end of the connection is recorded once, however often it is read again.
+      const bool repeat = o.what == kind::tcp_end && recorded_end_;
+      recorded_end_ |= o.what == kind::tcp_end;
+      if (o.what == kind::close) result_.remote_close_code = o.code;
+      if (!target_->server_header().empty()) result_.server_header = target_->server_header();
+      if (!repeat) record(o);
+      if (o.what != kind::ping) return o;
+      answer_ping(o.preview);
     }
-  }
-
-  observation decoded(codec::read_status s) {
-    observation o;
-    const auto& h = reader_.header();
-    switch (s) {
-      case codec::read_status::fragment:
-        o.what = kind::fragment;
-        o.opcode = static_cast<std::uint8_t>(h.op);
-        o.fin = h.fin;
-        o.size = h.payload_length;
-        return o;
-      case codec::read_status::message: {
-        o.what = kind::message;
-        o.opcode = static_cast<std::uint8_t>(reader_.message_opcode());
-        const auto m = reader_.message();
-        o.size = m.size();
-        o.frames = reader_.message_frames();
-        o.digest = digest_of(std::string_view(reinterpret_cast<const char*>(m.data()), m.size()));
-        o.preview = as_string(m.first(std::min(m.size(), preview_bytes)));
-        return o;
-      }
-      case codec::read_status::control: {
-        const auto p = reader_.control_payload();
-        o.size = p.size();
-        o.preview = as_string(p);
-        switch (reader_.control_opcode()) {
-          case codec::opcode::ping:
-            o.what = kind::ping;
-            return o;
-          case codec::opcode::pong:
-            o.what = kind::pong;
-            o.matched_barrier =
-                std::find(barriers_.begin(), barriers_.end(), o.preview) != barriers_.end();
-            return o;
-          default:
-            o.what = kind::close;
-            o.code = reader_.close().code;
-            o.preview = std::string(reader_.close().reason);
-            o.size = o.preview.size();
-            on_close(o.code);
-            return o;
-        }
-      }
-      default:
-        break;
-    }
-    // A close code above every range of 7.4.2 is the case's to grade (7.4.1 forbids only
-    // 1005, 1006 and 1015 on the wire), not a broken frame.
-    const auto p = reader_.control_payload();
-    if (reader_.error() == codec::protocol_error::close_code_invalid && p.size() >= 2 &&
-        ((p[0] << 8) | p[1]) >= 5000) {
-      o.what = kind::close;
-      o.code = static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-      o.code_out_of_range = true;
-      o.preview = as_string(p.subspan(2, std::min<std::size_t>(p.size() - 2, preview_bytes)));
-      o.size = p.size() - 2;
-      on_close(o.code);
-      reader_done_ = true;
-      return o;
-    }
-    o.what = kind::broke_rule;
-    o.rule.frame = reader_.error();
-    o.rule.offset = reader_.error_offset();
-    o.rule.evidence = as_string(reader_.error_evidence());
-    reader_done_ = true;
-    return o;
-  }
-
-  void on_close(std::optional<std::uint16_t> code) {
-    result_.remote_close_code = code;
-    peer_sent_close_ = true;
   }
 
   void answer_ping(const std::string& payload) {
@@ -535,8 +332,8 @@ class case_runner {
     ctx.pings = sent_.pings();
     ctx.invalid_pings = sent_.invalid_pings();
     ctx.sections = case_.rfc;
-    const bool barrier_fits = established_ && !tcp_gone_ && !peer_sent_close_ &&
-                              !we_sent_close_ && !awaiting_handshake_ &&
+    const bool barrier_fits = target_->established() && !tcp_gone() && !peer_sent_close() &&
+                              !we_sent_close_ && !target_->awaiting_response() &&
                               sent_.at_frame_boundary();
     if (barrier_fits && has_event(x, expect_event::kind::silence) &&
         !has_event(x, expect_event::kind::any))
@@ -567,10 +364,10 @@ class case_runner {
       const observation o = next_observation(case_timeout_ms(case_, options_));
       if (o.what != kind::response || o.status != 101 || !o.rule.empty()) {
         // A broken rule names its section; otherwise the status is the finding.
-        raise_data(verdict::fail, "the opening handshake failed: expected a valid HTTP 101 "
-                                  "response, got " +
-                                      describe(o) +
-                                      (o.rule.empty() ? " (RFC 6455 4.1, 4.2.2)" : ""));
+        raise_data(verdict::fail,
+                   "the opening handshake failed: expected a valid HTTP 101 "
+                   "response, got " +
+                       describe(o) + (o.rule.empty() ? " (RFC 6455 4.1, 4.2.2)" : ""));
         return;
       }
     }
@@ -579,7 +376,7 @@ class case_runner {
         if (round > 0 && std::holds_alternative<handshake_spec>(s)) continue;
         // Once the target has closed or failed the connection the outcome is decided; the
         // steps written for a target that did not are skipped.
-        if ((tcp_gone_ || peer_sent_close_) && !awaiting_handshake_) return;
+        if ((tcp_gone() || peer_sent_close()) && !target_->awaiting_response()) return;
         if (const auto* x = std::get_if<expect_step>(&s)) {
           expect(*x);
         } else {
@@ -598,12 +395,12 @@ class case_runner {
   // Closing behaviour (RFC 6455 5.5.1, 7.1.1-7.1.7), graded apart from the data exchange.
   void finish_closing() {
     if (!conn_ || result_.connect_failed) return;
-    if (peer_sent_close_ || tcp_gone_) result_.target_failed_connection = !we_sent_close_;
+    if (peer_sent_close() || tcp_gone()) result_.target_failed_connection = !we_sent_close_;
     closing_start s;
     s.data_failed = data_failed_;
-    s.established = established_;
-    s.tcp_gone = tcp_gone_;
-    s.peer_sent_close = peer_sent_close_;
+    s.established = target_->established();
+    s.tcp_gone = tcp_gone();
+    s.peer_sent_close = peer_sent_close();
     s.peer_close_code = result_.remote_close_code;
     s.we_sent_close = we_sent_close_;
     s.close_at_end = case_.close_at_end;
@@ -614,12 +411,13 @@ class case_runner {
     switch (g.first_action()) {
       case closing_grader::action::send_close: {
         we_sent_close_ = true;
-        reader_.ignore_data_frames();
+        target_->ignore_data_frames();
         const auto body = codec::make_close_body(1000);
         std::string wire;
         frame_spec f;
         f.opcode = 0x8;
-        append_frame(wire, f, std::string_view(reinterpret_cast<const char*>(body.data()), body.size()),
+        append_frame(wire, f,
+                     std::string_view(reinterpret_cast<const char*>(body.data()), body.size()),
                      keys_);
         observation o = sent(kind::sent_close);
         o.code = 1000;
@@ -656,27 +454,19 @@ class case_runner {
   const test_case& case_;
   const run_options& options_;
   idle_clock own_activity_;
-  idle_clock* activity_;
+  io_activity io_;
   std::mt19937 keys_;
   case_result result_;
-  clock::time_point start_, hard_deadline_, last_io_;
+  clock::time_point start_;
   std::unique_ptr<connection> conn_;
+  std::optional<target_reader> target_;  // once connected
   opening_request request_;
-  std::string http_inbox_;
-  codec::message_reader reader_;
-  bool reader_done_ = false;  // after a rule broken: the rest is not read as frames
   sent_stream sent_;
   std::string message_so_far_;  // the message being sent frame by frame
   std::uint64_t last_message_size_ = 0, last_message_digest_ = digest_of("");
-  std::vector<std::string> barriers_;
   std::uint32_t barriers_sent_ = 0;
-  bool awaiting_handshake_ = false;
-  bool established_ = false;
-  bool refused_ = false;  // the handshake got an answer other than a valid 101
-  bool tcp_gone_ = false;
-  bool drop_reset_ = false;
+  bool recorded_end_ = false;
   bool we_sent_close_ = false;
-  bool peer_sent_close_ = false;
   bool data_failed_ = false;
   bool saw_timeout_ = false;
   bool waiting_for_silence_ = false;

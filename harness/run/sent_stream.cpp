@@ -40,8 +40,7 @@ sent_stream::sent_stream()
       model_assembler_(reference_assembly()) {}
 
 void sent_stream::sent(std::string_view bytes) {
-  const auto span =
-      std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+  const auto span = std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   if (boundary_known_) {
     auto in = span;
     while (!in.empty()) {

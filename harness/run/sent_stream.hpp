@@ -8,9 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
-#include <span>
 #include <vector>
 
 #include "wsspec/codec/frame_decoder.hpp"
@@ -37,10 +37,10 @@ class sent_stream {
 
  private:
   enum class state : std::uint8_t { valid, invalid, unknown };
-  codec::frame_decoder framer_;    // boundaries only; any flags, any masking
+  codec::frame_decoder framer_;  // boundaries only; any flags, any masking
   bool boundary_known_ = true;
   void model(std::span<const std::uint8_t> bytes);
-  codec::frame_decoder model_decoder_;  // the reference server's view: frames,
+  codec::frame_decoder model_decoder_;        // the reference server's view: frames,
   codec::message_assembler model_assembler_;  // and the rules that span frames
   state state_ = state::valid;
   std::vector<std::string> pings_, invalid_pings_;

@@ -32,8 +32,8 @@ void append_frame(std::string& out, const frame_spec& f, std::string_view payloa
   const std::size_t body = out.size();
   out.append(payload);
   if (f.masked)
-    codec::apply_mask(
-        std::span(reinterpret_cast<std::uint8_t*>(out.data()) + body, payload.size()), h.key);
+    codec::apply_mask(std::span(reinterpret_cast<std::uint8_t*>(out.data()) + body, payload.size()),
+                      h.key);
 }
 
 open_frame::open_frame(const frame_spec& f, std::uint64_t size, std::mt19937& keys) {

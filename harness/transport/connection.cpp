@@ -219,7 +219,7 @@ struct connection::impl {
     p.fd = socket.native_handle();
     p.events = what == asio::socket_base::wait_read    ? POLLIN
                : what == asio::socket_base::wait_write ? POLLOUT
-                                                      : POLLPRI;
+                                                       : POLLPRI;
     while (true) {
       const auto now = clock::now();
       if (now >= deadline) return false;

@@ -29,8 +29,7 @@ std::string violation::section() const {
 }
 
 std::string violation::signature() const {
-  if (frame != codec::protocol_error::none)
-    return "frame:" + std::string(codec::to_string(frame));
+  if (frame != codec::protocol_error::none) return "frame:" + std::string(codec::to_string(frame));
   if (http != codec::http_error::none) return "http:" + std::string(codec::to_string(http));
   if (handshake != codec::response_error::none)
     return "handshake:" + std::string(codec::to_string(handshake));
@@ -77,8 +76,8 @@ std::string describe(const violation& v) {
   } else if (v.http != codec::http_error::none) {
     s = "a malformed HTTP response: " + std::string(codec::describe(v.http));
   } else if (v.handshake != codec::response_error::none) {
-    s = "an invalid 101 response: " + (v.detail.empty() ? std::string(codec::describe(v.handshake))
-                                                         : v.detail);
+    s = "an invalid 101 response: " +
+        (v.detail.empty() ? std::string(codec::describe(v.handshake)) : v.detail);
   } else {
     return "nothing wrong";
   }
@@ -166,33 +165,52 @@ std::string describe(const observation& o) {
 std::string_view to_string(observation::kind k) noexcept {
   using kind = observation::kind;
   switch (k) {
-    case kind::sent_request: return "sent_request";
-    case kind::sent_frame: return "sent_frame";
-    case kind::sent_message: return "sent_message";
-    case kind::sent_raw: return "sent_raw";
-    case kind::sent_barrier: return "sent_barrier";
-    case kind::sent_close: return "sent_close";
-    case kind::sent_pong: return "sent_pong";
-    case kind::write_stopped: return "write_stopped";
-    case kind::response: return "response";
-    case kind::fragment: return "fragment";
-    case kind::message: return "message";
-    case kind::ping: return "ping";
-    case kind::pong: return "pong";
-    case kind::close: return "close";
-    case kind::broke_rule: return "broke_rule";
-    case kind::tcp_end: return "tcp_end";
-    case kind::idle_timeout: return "idle_timeout";
-    case kind::liveness: return "liveness";
-    case kind::not_connected: return "not_connected";
+    case kind::sent_request:
+      return "sent_request";
+    case kind::sent_frame:
+      return "sent_frame";
+    case kind::sent_message:
+      return "sent_message";
+    case kind::sent_raw:
+      return "sent_raw";
+    case kind::sent_barrier:
+      return "sent_barrier";
+    case kind::sent_close:
+      return "sent_close";
+    case kind::sent_pong:
+      return "sent_pong";
+    case kind::write_stopped:
+      return "write_stopped";
+    case kind::response:
+      return "response";
+    case kind::fragment:
+      return "fragment";
+    case kind::message:
+      return "message";
+    case kind::ping:
+      return "ping";
+    case kind::pong:
+      return "pong";
+    case kind::close:
+      return "close";
+    case kind::broke_rule:
+      return "broke_rule";
+    case kind::tcp_end:
+      return "tcp_end";
+    case kind::idle_timeout:
+      return "idle_timeout";
+    case kind::liveness:
+      return "liveness";
+    case kind::not_connected:
+      return "not_connected";
   }
   return "?";
 }
 
 std::string transcript_line(const observation& o) {
   char stamp[32];
-  const char dir = o.from_target()                        ? '<'
-                   : o.what >= observation::kind::liveness ? '*'
+  const char dir = o.from_target()                              ? '<'
+                   : o.what >= observation::kind::liveness      ? '*'
                    : o.what == observation::kind::write_stopped ? '*'
                                                                 : '>';
   std::snprintf(stamp, sizeof stamp, "%8.1fms %c ", o.t_ms, dir);

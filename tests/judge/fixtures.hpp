@@ -96,22 +96,46 @@ inline observation response(int status, codec::http_fields fields = {}) {
   return o;
 }
 
-// What wsspec sent before the step.
-struct sent {
-  std::string last_message;
-  std::vector<std::string> pings, invalid_pings;
-  std::optional<std::string> barrier;
-  std::vector<std::string> sections = {"5.2"};
+// What wsspec sent before the step: sent().message("Hello").pings({"a", "b"}).
+class sent {
+ public:
+  sent& message(std::string m) {
+    last_message_ = std::move(m);
+    return *this;
+  }
+  sent& pings(std::vector<std::string> p) {
+    pings_ = std::move(p);
+    return *this;
+  }
+  // Pings sent at or after data the target had to reject.
+  sent& invalid_pings(std::vector<std::string> p) {
+    invalid_pings_ = std::move(p);
+    return *this;
+  }
+  sent& barrier(std::string b) {
+    barrier_ = std::move(b);
+    return *this;
+  }
+  sent& sections(std::vector<std::string> s) {
+    sections_ = std::move(s);
+    return *this;
+  }
   operator sent_context() const {
     sent_context c;
-    c.last_message_size = last_message.size();
-    c.last_message_digest = digest(last_message);
-    c.pings = pings;
-    c.invalid_pings = invalid_pings;
-    c.barrier = barrier;
-    c.sections = sections;
+    c.last_message_size = last_message_.size();
+    c.last_message_digest = digest(last_message_);
+    c.pings = pings_;
+    c.invalid_pings = invalid_pings_;
+    c.barrier = barrier_;
+    c.sections = sections_;
     return c;
   }
+
+ private:
+  std::string last_message_;
+  std::vector<std::string> pings_, invalid_pings_;
+  std::optional<std::string> barrier_;
+  std::vector<std::string> sections_ = {"5.2"};
 };
 
 // Feeds the observations until the matcher decides (or they run out).
@@ -124,6 +148,40 @@ inline step_outcome judge_step(std::string_view expect_json, const sent& s,
   }
   return m.outcome();
 }
+
+inline const char* state_name(step_outcome::state s);
+
+// One fixture of a rule family: an expectation, what was sent, what the target did, and the
+// outcome with its exact words.
+struct step_fixture {
+  const char* name;
+  const char* expect;
+  sent before;
+  std::vector<observation> seen;
+  step_outcome::state state;
+  verdict grade;      // matched: the alternative's grade
+  std::string words;  // matched: the note; mismatched: the reason
+};
+
+inline void check(const step_fixture& f) {
+  SCOPED_TRACE(f.name);
+  const step_outcome out = judge_step(f.expect, f.before, f.seen);
+  EXPECT_STREQ(state_name(out.status), state_name(f.state));
+  if (f.state == step_outcome::state::mismatched) {
+    EXPECT_EQ(out.reason, f.words);
+  } else {
+    EXPECT_EQ(to_string(out.grade), to_string(f.grade));
+    EXPECT_EQ(out.note, f.words);
+  }
+  // How a connection was failed is graded in fail_grading_test; no fixture here fails one
+  // less than ideally.
+  EXPECT_EQ(to_string(out.closing_grade), "pass");
+  EXPECT_EQ(out.closing_reason, "");
+}
+
+inline constexpr auto matched = step_outcome::state::matched;
+inline constexpr auto mismatched = step_outcome::state::mismatched;
+inline constexpr auto pending = step_outcome::state::pending;
 
 inline const char* state_name(step_outcome::state s) {
   switch (s) {

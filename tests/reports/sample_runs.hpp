@@ -58,8 +58,7 @@ struct sample_transcript {
 inline case_result make_case(std::string id, std::string area, std::string title,
                              const char* autobahn, std::vector<std::string> rfc, std::string why,
                              verdict data, verdict closing, std::string reason,
-                             std::string closing_reason, double ms,
-                             sample_transcript transcript,
+                             std::string closing_reason, double ms, sample_transcript transcript,
                              std::vector<std::string> tags = {}) {
   case_result c;
   c.id = std::move(id);
@@ -216,9 +215,9 @@ inline run_summary realistic_run() {
             : "",
         "", 0.5 + 0.02 * k,
         bad ? sample_transcript{"     0.3ms > frame text fin=1 rsv=4 payload 5 bytes: 48 65 "
-                               "6c 6c 6f |Hello|",
-                               "     0.4ms < frame text fin=1 rsv=4 length 5: 48 65 6c 6c 6f "
-                               "|Hello|"}
+                                "6c 6c 6f |Hello|",
+                                "     0.4ms < frame text fin=1 rsv=4 length 5: 48 65 6c 6c 6f "
+                                "|Hello|"}
             : sample_transcript(echo_transcript("text", 5, 0.3, 0.4, 0.5, 1002))));
   }
   for (int k = 1; k <= 5; ++k) {

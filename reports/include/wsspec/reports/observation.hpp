@@ -17,8 +17,8 @@ namespace wsspec {
 // A rule of RFC 6455 (or of HTTP, for the handshake response) that the target broke, as the
 // codec named it. At most one of the three errors is set.
 struct violation {
-  codec::protocol_error frame = codec::protocol_error::none;  // a frame, message or close body
-  codec::http_error http = codec::http_error::none;           // the response head
+  codec::protocol_error frame = codec::protocol_error::none;      // a frame, message or close body
+  codec::http_error http = codec::http_error::none;               // the response head
   codec::response_error handshake = codec::response_error::none;  // the 101's WebSocket fields
   std::string detail;        // the codec's own words for a handshake error (which value)
   std::uint64_t offset = 0;  // byte offset in what the target sent after its 101
@@ -38,13 +38,13 @@ struct violation {
 struct observation {
   enum class kind : std::uint8_t {
     // wsspec -> target
-    sent_request,  // the opening handshake request; `preview`: its first bytes
-    sent_frame,    // `count` frame(s): opcode, fin, rsv, `length` field, `size`-byte payload
-    sent_message,  // `count` message(s) of `size` bytes in `frames` frames in all
-    sent_raw,      // `size` raw bytes
-    sent_barrier,  // a ping whose pong proves the target processed everything before it
-    sent_close,    // wsspec's own close frame (closing handshake), `code` if any
-    sent_pong,     // wsspec answering the target's ping
+    sent_request,   // the opening handshake request; `preview`: its first bytes
+    sent_frame,     // `count` frame(s): opcode, fin, rsv, `length` field, `size`-byte payload
+    sent_message,   // `count` message(s) of `size` bytes in `frames` frames in all
+    sent_raw,       // `size` raw bytes
+    sent_barrier,   // a ping whose pong proves the target processed everything before it
+    sent_close,     // wsspec's own close frame (closing handshake), `code` if any
+    sent_pong,      // wsspec answering the target's ping
     write_stopped,  // the target stopped reading after `size` bytes of a write
     // target -> wsspec
     response,      // the HTTP response to the request: `status`
@@ -57,7 +57,7 @@ struct observation {
     tcp_end,       // the target closed TCP (`reset`: with a reset)
     idle_timeout,  // nothing moved for `idle_ms`
     // wsspec's own checks
-    liveness,  // a second connection: `alive`
+    liveness,       // a second connection: `alive`
     not_connected,  // no TCP connection (or TLS session) at all: `detail`
   };
   kind what = kind::message;
@@ -66,11 +66,11 @@ struct observation {
   std::uint8_t opcode = 0;
   bool fin = true;
   std::uint8_t rsv = 0;
-  std::uint64_t size = 0;     // payload bytes (per frame or message), or bytes written
-  std::uint32_t count = 1;    // identical frames or messages in one write
-  std::uint64_t frames = 1;   // frames a message was made of
+  std::uint64_t size = 0;               // payload bytes (per frame or message), or bytes written
+  std::uint32_t count = 1;              // identical frames or messages in one write
+  std::uint64_t frames = 1;             // frames a message was made of
   std::optional<std::uint64_t> length;  // a length field that differs from the payload
-  std::string preview;        // the payload's (or request's) first bytes, raw
+  std::string preview;                  // the payload's (or request's) first bytes, raw
   // A hash of the whole payload (std::hash of its bytes): an echo of a 16 MiB message is
   // recognised without keeping it.
   std::uint64_t digest = 0;
@@ -86,9 +86,7 @@ struct observation {
   codec::http_fields fields;  // response: its header fields (bounded by the parser's limits)
 
   // Whether the target sent it (as opposed to wsspec, or wsspec's notes).
-  bool from_target() const noexcept {
-    return what >= kind::response && what <= kind::idle_timeout;
-  }
+  bool from_target() const noexcept { return what >= kind::response && what <= kind::idle_timeout; }
   bool operator==(const observation&) const = default;
 };
 

@@ -1,0 +1,84 @@
+// What the target sends on one case's connection, as typed observations: the HTTP response
+// to the opening request (checked against what the request offered), then its frames read
+// through codec::message_reader, then how the connection ended. It judges nothing; the judge
+// (judge/) does. Every wait is for the target's idleness, never for wall time alone.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "run/idle_clock.hpp"
+#include "run/opening_request.hpp"
+#include "transport/connection.hpp"
+#include "wsspec/codec/message_reader.hpp"
+#include "wsspec/reports/observation.hpp"
+
+namespace wsspec {
+
+// When bytes last moved on this connection and on any of the run's, and the case's wall-time
+// bound: what every wait of a case is measured against.
+struct io_activity {
+  idle_clock* run = nullptr;
+  clock::time_point own{};
+  clock::time_point hard_deadline{};
+
+  void touch() {
+    own = clock::now();
+    run->touch();
+  }
+  // `own_only`: this connection's idleness alone (a silence nothing else can prove); else the
+  // target's, which is not idle while it moves another case's bytes.
+  clock::time_point idle_deadline(std::uint32_t idle_ms, bool own_only) const {
+    const clock::time_point since = own_only ? own : std::max(run->last(), own);
+    return std::min(hard_deadline, since + std::chrono::milliseconds(idle_ms));
+  }
+};
+
+class target_reader {
+ public:
+  target_reader(connection& conn, io_activity& io, std::uint64_t max_message_size);
+
+  // The opening request was sent: the next observation is its response.
+  void await_response(const opening_request& request);
+  // The next thing the target did, or how waiting for it ended (TCP end, idle time-out).
+  observation next(std::uint32_t idle_ms, bool own_only);
+
+  // After wsspec's close: data frames are decoded but not assembled (RFC 6455 5.5.1).
+  void ignore_data_frames() { frames_.ignore_data_frames(); }
+  // A pong with this payload answers a barrier ping.
+  void add_barrier(std::string payload) { barriers_.push_back(std::move(payload)); }
+
+  bool awaiting_response() const noexcept { return awaiting_response_; }
+  bool established() const noexcept { return established_; }
+  bool tcp_gone() const noexcept { return tcp_gone_; }
+  bool peer_sent_close() const noexcept { return peer_sent_close_; }
+  std::optional<std::uint16_t> close_code() const noexcept { return close_code_; }
+  bool saw_timeout() const noexcept { return saw_timeout_; }
+  const std::string& server_header() const noexcept { return server_header_; }
+
+ private:
+  std::optional<observation> fill(std::uint32_t idle_ms, bool own_only, bool for_frames);
+  observation read_response(std::uint32_t idle_ms, bool own_only);
+  observation decoded(codec::read_status s);
+
+  connection& conn_;
+  io_activity& io_;
+  const opening_request* request_ = nullptr;
+  std::string http_inbox_;
+  codec::message_reader frames_;
+  std::vector<std::string> barriers_;
+  std::string server_header_;
+  std::optional<std::uint16_t> close_code_;
+  bool awaiting_response_ = false;
+  bool established_ = false;
+  bool refused_ = false;      // the answer was not a valid 101: no frames follow
+  bool frames_done_ = false;  // after a broken rule the rest is not read as frames
+  bool tcp_gone_ = false;
+  bool reset_ = false;
+  bool peer_sent_close_ = false;
+  bool saw_timeout_ = false;
+};
+
+}  // namespace wsspec
