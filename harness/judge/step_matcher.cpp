@@ -253,7 +253,8 @@ const step_outcome& step_matcher::feed(const observation& o) {
     mismatch(o,
              "it answered a ping wsspec sent after the invalid data, so it went on processing "
              "input it had to reject (RFC 6455 7.1.7: after failing the connection an endpoint "
-             "MUST NOT process further data)");
+             "MUST NOT process further data)",
+             /*cites_its_rule=*/true);
   } else if (o.what == kind::response) {
     mismatch(o, header_shortfall(o));
   } else if (barrier_pong) {
@@ -305,7 +306,7 @@ void step_matcher::decide_if_complete() {
   }
 }
 
-void step_matcher::mismatch(const observation& o, const std::string& why) {
+void step_matcher::mismatch(const observation& o, const std::string& why, bool cites_its_rule) {
   outcome_.status = step_outcome::state::mismatched;
   const std::string expected = describe(step_);
   std::string r;
@@ -319,7 +320,7 @@ void step_matcher::mismatch(const observation& o, const std::string& why) {
   // A violation names its own section; the case's sections would only repeat it.
   // A violation names its own section, and so does a rule quoted in `why`; otherwise the
   // case's sections say which rule the expectation stands for.
-  if (o.what != kind::broke_rule && o.rule.empty() && why.find("(RFC ") == std::string::npos)
+  if (o.what != kind::broke_rule && o.rule.empty() && !cites_its_rule)
     r += cite_sections(sent_.sections);
   outcome_.reason = std::move(r);
 }

@@ -76,7 +76,7 @@ class step_matcher {
   fit match_pong(const expect_event& want, const observation& o) const;
   void decide_if_complete();
   std::string header_shortfall(const observation& o) const;
-  void mismatch(const observation& o, const std::string& why);
+  void mismatch(const observation& o, const std::string& why, bool cites_its_rule = false);
 
   expect_step step_;
   sent_context sent_;
