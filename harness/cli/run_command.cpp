@@ -137,12 +137,17 @@ int run_command::run() const {
     };
   }
 
-  if (!probe_target(o.run, error)) {
-    std::cerr << "wsspec: the target " << o.run.url.to_string() << " cannot be reached: " << error
-              << "\n";
+  // Exit 3 only without a connection; a target that answers but breaks its handshake gets
+  // its report.
+  const preflight pf = check_target(o.run);
+  if (pf.status == preflight::state::unreachable) {
+    std::cerr << "wsspec: the target " << o.run.url.to_string()
+              << " cannot be reached: " << pf.probe.reason << "\n";
     return exit_unreachable;
   }
-  suite_outcome out = run_suite(cases, o, std::cout);
+  suite_outcome out = pf.status == preflight::state::ready
+                          ? run_suite(cases, o, std::cout)
+                          : stop_before_running(cases, o, pf.probe, std::cout);
   std::string cmd = "wsspec run " + target_.url;
   out.summary.command = cmd;
   for (const auto& r : requirements.requirements) {

@@ -46,16 +46,11 @@ bool has_event(const expect_step& x, expect_event::kind k) {
 class case_runner {
  public:
   case_runner(const test_case& c, const run_options& o)
-      : case_(c), options_(o), keys_(static_cast<std::uint32_t>(std::hash<std::string>{}(c.id))) {
+      : case_(c),
+        options_(o),
+        keys_(static_cast<std::uint32_t>(std::hash<std::string>{}(c.id))),
+        result_(describe_case(c)) {
     io_.run = o.activity ? o.activity : &own_activity_;
-    result_.id = c.id;
-    result_.area = c.area;
-    result_.title = c.title;
-    result_.autobahn = c.autobahn;
-    result_.rfc = c.rfc;
-    result_.requirements = c.requirements;
-    result_.why = c.why;
-    result_.tags = c.tags;
   }
 
   // Whether an expectation or the connection itself ended by a time-out: a target that stopped
@@ -479,6 +474,19 @@ class case_runner {
 
 clock::duration total_bound(const test_case& c, const run_options& options) {
   return ms(std::uint64_t{4} * case_timeout_ms(c, options) + options.close_timeout_ms);
+}
+
+case_result describe_case(const test_case& c) {
+  case_result r;
+  r.id = c.id;
+  r.area = c.area;
+  r.title = c.title;
+  r.autobahn = c.autobahn;
+  r.rfc = c.rfc;
+  r.requirements = c.requirements;
+  r.why = c.why;
+  r.tags = c.tags;
+  return r;
 }
 
 case_result run_case(const test_case& c, const run_options& options) {

@@ -41,6 +41,10 @@ clock::duration total_bound(const test_case& c, const run_options& options);
 
 case_result run_case(const test_case& c, const run_options& options);
 
+// A result that says what the case is (id, title, sections, why, ...) and nothing yet of how
+// it went.
+case_result describe_case(const test_case& c);
+
 // Opens a new connection, completes the opening handshake and has a message echoed, within
 // 3 s. Returns alive, dead (refused, reset, or dropped) or hung (connected but no answer in
 // time), with the reason when it is not alive.

@@ -12,6 +12,7 @@
 #include "run/baseline.hpp"
 #include "run/case_weight.hpp"
 #include "version.hpp"
+#include "wsspec/reports/observation_text.hpp"
 
 namespace wsspec {
 
@@ -44,23 +45,78 @@ std::string case_line(const case_result& r, bool accepted) {
 
 }  // namespace
 
+namespace {
+
+case_result reachability_probe(const run_options& options) {
+  test_case t;
+  t.id = "reachability-probe";
+  t.timeout_ms = 5000;
+  t.close_at_end = false;  // the handshake is the question; the closing is the cases' business
+  return run_case(t, options);
+}
+
+}  // namespace
+
 bool probe_target(const run_options& options, std::string& error) {
-  const test_case c = [] {
-    test_case t;
-    t.id = "reachability-probe";
-    t.timeout_ms = 5000;
-    return t;
-  }();
-  const case_result r = run_case(c, options);
-  if (r.connect_failed) {
-    error = r.reason;
+  const preflight p = check_target(options);
+  if (p.status == preflight::state::unreachable) {
+    error = p.probe.reason;
     return false;
   }
-  if (r.data != verdict::pass) {
-    error = "connected, but " + r.reason;
+  if (p.status == preflight::state::unusable) {
+    error = "connected, but " + p.probe.reason;
     return false;
   }
   return true;
+}
+
+preflight check_target(const run_options& options) {
+  preflight p;
+  p.probe = reachability_probe(options);
+  if (p.probe.connect_failed)
+    p.status = preflight::state::unreachable;
+  else if (p.probe.data != verdict::pass)
+    p.status = preflight::state::unusable;
+  return p;
+}
+
+suite_outcome stop_before_running(const std::vector<test_case>& cases, const suite_options& options,
+                                  const case_result& probe, std::ostream& progress) {
+  suite_outcome out;
+  out.summary.tool_version = version;
+  out.summary.target_url = options.run.url.to_string();
+  out.summary.started_at = now_iso8601();
+  out.summary.server_header = probe.server_header;
+  out.summary.duration_ms = probe.duration_ms;
+  // What the target answered, from the probe's typed events: said once, here.
+  std::string answer = probe.reason;
+  for (auto it = probe.events.rbegin(); it != probe.events.rend(); ++it) {
+    if (!it->from_target()) continue;
+    answer = describe(*it);
+    break;
+  }
+  out.summary.stopped_because =
+      "a well-formed opening request got " + answer + " instead of a valid 101, so no case ran";
+  std::size_t failed = 0;
+  for (const test_case& c : cases) {
+    case_result r = describe_case(c);
+    r.data = r.overall = verdict::fail;
+    r.closing = verdict::info;
+    r.reason = "not run: " + out.summary.stopped_because;
+    r.closing_reason = "not judged: the case did not run";
+    r.not_run = true;
+    r.first_violation = probe.first_violation;
+    r.events = probe.events;
+    const bool accepted = options.accepted && options.accepted(r);
+    if (!accepted) ++failed;
+    out.summary.cases.push_back(std::move(r));
+  }
+  progress << "wsspec: " << out.summary.stopped_because
+           << "; every case is marked fail, not run, in the reports\n";
+  out.final_line =
+      std::to_string(cases.size() - failed) + " passed, " + std::to_string(failed) + " failed";
+  out.exit = failed ? exit_failed : exit_ok;
+  return out;
 }
 
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,

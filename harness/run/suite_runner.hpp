@@ -35,6 +35,23 @@ struct suite_outcome {
 // reached at all (then nothing else is run and the exit code is 3).
 bool probe_target(const run_options& options, std::string& error);
 
+// Before a run: can the cases run at all? `unreachable`: no TCP connection (or TLS session),
+// exit 3 and no report. `unusable`: the target answers, but its answer to a well-formed opening
+// request is no usable 101 (garbage, an error status, a broken 101, nothing in time); every
+// case would fail on its handshake, so none is run (stop_before_running).
+struct preflight {
+  enum class state : std::uint8_t { ready, unreachable, unusable };
+  state status = state::ready;
+  case_result probe;  // what the check saw: its typed events, reason and broken rule
+};
+preflight check_target(const run_options& options);
+
+// The outcome of a run the pre-flight stopped: every case `fail`, marked not run, with the
+// probe's finding as its reason (said once, in the summary's stopped_because too) and the
+// probe's events as its transcript; the exit code is 1.
+suite_outcome stop_before_running(const std::vector<test_case>& cases, const suite_options& options,
+                                  const case_result& probe, std::ostream& progress);
+
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
                         std::ostream& progress);
 

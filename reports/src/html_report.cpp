@@ -608,6 +608,9 @@ void write_header(std::string& out, const run_summary& run, const std::array<int
     out += label;
     out += "</dt><dd>" + value_html + "</dd></div>\n";
   };
+  if (!run.stopped_because.empty())
+    out += "<div class=\"outcome bad\">The run stopped before its cases: " +
+           text(run.stopped_because, 2000) + "</div>\n";
   out += "<dl class=\"meta\">\n";
   item("Server header", run.server_header.empty()
                             ? std::string("<span class=\"none\">none sent</span>")
@@ -914,6 +917,7 @@ void write_case(std::string& out, const run_summary& run, const case_result& c, 
   }
   if (c.target_failed_connection) out += "<span><b>The target failed the connection</b></span>";
   if (c.connect_failed) out += "<span><b>No TCP connection</b></span>";
+  if (c.not_run) out += "<span><b>Not run</b> (the run stopped before it)</span>";
   if (!c.tags.empty()) {
     out += "<span><b>Tags</b> ";
     for (const auto& t : c.tags) out += "<span class=\"tag\">" + text(t, 64) + "</span>";

@@ -101,6 +101,7 @@ std::string details(const run_summary& run, const case_result& c, bool with_tran
     d += "  target's close code: " + std::to_string(*c.remote_close_code) + "\n";
   if (c.target_failed_connection) d += "  the target failed the connection\n";
   if (c.connect_failed) d += "  no TCP connection\n";
+  if (c.not_run) d += "  not run: " + run.stopped_because + "\n";
   d += "\nRerun: " + rt::truncate(rt::rerun_command(run.target_url, c.id), 4096) + "\n";
   const std::vector<std::string> transcript = transcript_lines(c);
   if (with_transcript && !transcript.empty()) {

@@ -174,6 +174,7 @@ nlohmann::json to_json(const run_summary& run) {
                          {"offset", c.first_violation.offset}};
     }
     if (c.alive != case_result::liveness::unchecked) cj["liveness"] = liveness_word(c.alive);
+    if (c.not_run) cj["not_run"] = true;
     if (!c.events.empty()) {
       nlohmann::json events = nlohmann::json::array();
       for (const auto& o : c.events) events.push_back(event_json(o));
@@ -190,6 +191,7 @@ nlohmann::json to_json(const run_summary& run) {
   }
   j["cases"] = std::move(cases);
   if (!run.requirements.empty()) j["requirements"] = requirements_json(run);
+  if (!run.stopped_because.empty()) j["stopped"] = run.stopped_because;
   return j;
 }
 

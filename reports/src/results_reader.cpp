@@ -160,6 +160,11 @@ case_result read_case(const json& cj, const std::string& ptr) {
   read_string(cj, "reason", ptr, c.reason);
   read_string(cj, "reason_data", ptr, c.reason);
   read_string(cj, "reason_closing", ptr, c.closing_reason);
+  read_string(cj, "target_violation", ptr, c.target_violation);
+  if (const json* n = member(cj, "not_run", ptr, false)) {
+    if (!n->is_boolean()) wrong_type(*n, child(ptr, "not_run"), "a boolean");
+    c.not_run = n->get<bool>();
+  }
   if (const json* rc = member(cj, "remote_close_code", ptr, false); rc && !rc->is_null()) {
     const std::string p = child(ptr, "remote_close_code");
     if (!rc->is_number_integer()) wrong_type(*rc, p, "an integer or null");
@@ -204,6 +209,7 @@ run_summary read_run(const json& j) {
   read_string(j, "started_at", root, r.started_at);
   read_ms(j, "duration_ms", root, r.duration_ms);
   read_string(j, "command", root, r.command);
+  read_string(j, "stopped", root, r.stopped_because);
   if (const json* b = member(j, "baseline", root, false)) {
     object_at(*b, "/baseline");
     read_string(*b, "file", "/baseline", r.baseline_file);

@@ -18,6 +18,9 @@ DEFECT is one of:
                          that follows arrives; RFC 6455 5.4/5.5: control frames MUST NOT be
                          fragmented, so the ping itself is a protocol error and must not be
                          answered.
+  garbage-handshake      answers every opening request with a line that is not HTTP and
+                         closes: reachable, but no usable 101 (wsspec must still write its
+                         reports, every case fail and marked not run, exit 1).
 
 Apart from its defect it is a correct echo server, strict where the checks look: it fails
 the connection with close 1002 on an unmasked frame, a fragmented or over-long control
@@ -43,7 +46,7 @@ import sys
 import threading
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping")
+DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping", "garbage-handshake")
 MAX_HEAD = 16 * 1024
 MAX_MESSAGE = 64 * 1024 * 1024
 IDLE_TIMEOUT = 10.0
@@ -128,6 +131,9 @@ def handshake(sock):
             raise ValueError()
     except (ValueError, binascii.Error):
         http_error(sock, "400 Bad Request")
+    if DEFECT == "garbage-handshake":
+        sock.sendall(b"this is not an HTTP response\r\n\r\n")
+        raise Closed()
     accept = base64.b64encode(hashlib.sha1(key.encode("latin-1") + GUID).digest()).decode()
     sock.sendall(("HTTP/1.1 101 Switching Protocols\r\n"
                   "Upgrade: websocket\r\n"

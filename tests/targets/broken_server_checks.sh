@@ -9,7 +9,10 @@
 #                          fragmentation/fragmented-ping* cases pass;
 #   pongs-fragmented-ping  fragmentation/fragmented-ping and its two chop variants are fail,
 #                          the framing/unmasked-* cases pass;
-#   none                   all of them pass.
+#   none                   all of them pass;
+#   garbage-handshake      the target answers no opening request with a 101: wsspec still
+#                          writes results.json, index.html and junit.xml, every case is fail
+#                          and marked not run, results.json says why the run stopped.
 # and that wsspec's exit code says the same (1 when a case failed, else 0). The server is
 # stopped by its PID whatever happens; the run is bounded by `timeout`. EXTRA arguments go to
 # `wsspec run` (e.g. --case-dir DIR to try cases that are not built in yet).
@@ -33,7 +36,7 @@ fail() {
 }
 
 case $defect in
-  none | accepts-unmasked | pongs-fragmented-ping) ;;
+  none | accepts-unmasked | pongs-fragmented-ping | garbage-handshake) ;;
   *) fail "unknown defect $defect" ;;
 esac
 
@@ -77,13 +80,37 @@ case $status in
   *) fail "wsspec exited $status" ;;
 esac
 [ -s "$out/results.json" ] || fail "no $out/results.json"
+[ -s "$out/index.html" ] || fail "no $out/index.html"
+[ -s "$out/junit.xml" ] || fail "no $out/junit.xml"
 
 "$python" - "$out/results.json" "$defect" "$status" <<'EOF'
 import json
 import sys
 
 path, defect, status = sys.argv[1], sys.argv[2], int(sys.argv[3])
-verdicts = {c["id"]: c["verdict"] for c in json.load(open(path))["cases"]}
+results = json.load(open(path))
+verdicts = {c["id"]: c["verdict"] for c in results["cases"]}
+if defect == "garbage-handshake":
+    problems = []
+    if status != 1:
+        problems.append("wsspec exited %d, expected 1 (reachable, broken handshake)" % status)
+    if "got a malformed HTTP response" not in results.get("stopped", ""):
+        problems.append("results.json does not say why the run stopped: %r"
+                        % results.get("stopped"))
+    for c in results["cases"]:
+        if c["verdict"] != "fail" or not c.get("not_run"):
+            problems.append("%s is %s (not_run %r), expected fail, not run"
+                            % (c["id"], c["verdict"], c.get("not_run")))
+    if len(results["cases"]) != 15:
+        problems.append("%d cases in results.json, expected the 15 selected"
+                        % len(results["cases"]))
+    for p in problems:
+        print("FAIL: defect %s: %s" % (defect, p), file=sys.stderr)
+    if problems:
+        sys.exit(1)
+    print("broken_server_checks: ok, defect %s: %d cases fail, not run; stopped: %s"
+          % (defect, len(verdicts), results["stopped"]))
+    sys.exit(0)
 chops = ("", "-in-1-byte-writes", "-in-3-byte-writes")
 groups = {
     "accepts-unmasked": ["framing/unmasked-" + kind + chop

@@ -63,6 +63,8 @@ struct case_result {
   // hung = it accepts them but completes no handshake and echo in time.
   enum class liveness : std::uint8_t { unchecked, alive, dead, hung };
   liveness alive = liveness::unchecked;
+  // The case was not run: the run stopped before it (run_summary::stopped_because says why).
+  bool not_run = false;
 };
 
 // The reason that decided the case verdict: the part (data exchange first) whose verdict is the

@@ -34,6 +34,9 @@ struct run_summary {
   std::vector<requirement_info> requirements;
 
   // --baseline: the file and how the run compares with it (ids).
+  // Why the run stopped before running (some of) its cases; empty when it ran them all.
+  std::string stopped_because;
+
   std::string baseline_file;
   std::vector<std::string> baseline_accepted, baseline_new_failures, baseline_now_passing;
 };
