@@ -182,8 +182,12 @@ http_parse_result run_parser(detail::head_scan_state& st, const http_limits& lim
     std::string_view line = buffer.substr(line_start, lf_pos - line_start);
     st.line_start = lf_pos + 1;
     st.scanned = lf_pos + 1;
-    if (line.empty() || line.back() != '\r') return fail(http_error::bare_lf, line_start);
-    line.remove_suffix(1);
+    if (line.empty() || line.back() != '\r') {
+      if (!limits.accept_bare_lf) return fail(http_error::bare_lf, line_start);
+      ++st.bare_lf_lines;
+    } else {
+      line.remove_suffix(1);
+    }
     if (line.find('\r') != std::string_view::npos) return fail(http_error::bare_cr, line_start);
 
     if (!st.start_line_done) {

@@ -876,8 +876,12 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
                                  e.statuses.push_back(static_cast<int>(as_uint(s, p, 100, 599)));
                                });
                          }},
-                        {"headers", [&](const ojson& y, const std::string& r) {
+                        {"headers",
+                         [&](const ojson& y, const std::string& r) {
                            e.headers = parse_pairs(y, r, "headers");
+                         }},
+                        {"crlf", [&](const ojson& y, const std::string& r) {
+                           e.crlf = as_bool(y, r);
                          }}});
         }}});
   if (kind_key.empty()) {

@@ -108,6 +108,9 @@ struct expect_event {
   std::optional<payload_spec> payload;
   std::vector<std::uint16_t> codes;  // close / fail
   std::vector<int> statuses;         // handshake
+  // handshake: every line of the response ends with CRLF (RFC 9112 2.1; wsspec itself reads a
+  // lone LF as a line end, as 9112 2.2 lets a recipient, so only a case with this flag judges it)
+  bool crlf = false;
   // handshake: header names that must (or must not) be in the response
   std::vector<std::pair<std::string, std::string>> headers;
 

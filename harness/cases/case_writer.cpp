@@ -174,6 +174,7 @@ ojson event_json(const expect_event& e) {
       return {{"any", o}};
     case expect_event::kind::handshake: {
       if (!e.statuses.empty()) o["status"] = e.statuses;
+      if (e.crlf) o["crlf"] = true;
       if (!e.headers.empty()) {
         ojson hs = ojson::array();
         for (const auto& [name, value] : e.headers) hs.push_back({name, value});

@@ -81,7 +81,8 @@ std::string describe(const expect_event& e) {
       std::string h;
       for (const auto& [name, value] : e.headers)
         h += (h.empty() ? " with " : " and ") + name + (value.empty() ? " absent" : ": " + value);
-      return "an HTTP " + (s.empty() ? std::string("any-status") : s) + " response" + h;
+      return "an HTTP " + (s.empty() ? std::string("any-status") : s) + " response" + h +
+             (e.crlf ? " with every line ending in CRLF" : "");
     }
   }
   return "?";
@@ -184,6 +185,7 @@ step_matcher::fit step_matcher::match(const expect_event& want, const observatio
                           : !codec::field_contains_token(o.fields, name, value))
           return fit::out;
       }
+      if (want.crlf && o.bare_lf) return fit::out;
       return fit::advance;
     }
   }

@@ -106,6 +106,7 @@ observation target_reader::read_response(std::uint32_t idle_ms, bool own_only) {
       o.status = resp.status;
       o.fields = resp.fields;
       o.size = pr.consumed;
+      o.bare_lf = parser.bare_lf_lines() > 0;
       o.preview = http_inbox_.substr(0, std::min<std::size_t>(pr.consumed, 48));
       if (const auto* server = codec::find_field(resp.fields, "Server"))
         server_header_ = server->value.substr(0, 200);

@@ -124,7 +124,8 @@ std::string describe(const observation& o) {
                (o.rule.detail.empty() ? std::string(codec::describe(o.rule.handshake))
                                       : o.rule.detail) +
                " (" + o.rule.section() + ")";
-      return "an HTTP " + std::to_string(o.status) + " response";
+      return "an HTTP " + std::to_string(o.status) + " response" +
+             (o.bare_lf ? std::string(" whose lines end with a bare LF") : std::string());
     case k::fragment:
       return "a " + opcode_name(o.opcode) + " frame with FIN clear, " + std::to_string(o.size) +
              " bytes";

@@ -488,3 +488,36 @@ TEST(HttpFields, Editing) {
 
 }  // namespace
 }  // namespace wsspec::codec
+
+namespace wsspec::codec {
+namespace {
+
+// RFC 9112 2.2: a recipient MAY take a lone LF as a line end. wsspec reads a 101 that way so a
+// server written with "\n" line ends is still tested (and the deviation judged by a case).
+TEST(HttpParserBareLf, AcceptedAndCountedWhenAsked) {
+  http_limits lenient;
+  lenient.accept_bare_lf = true;
+  const std::string head =
+      "HTTP/1.1 101 Switching Protocols\nUpgrade: websocket\r\nConnection: Upgrade\n\n";
+  for (std::size_t split = 0; split <= head.size(); ++split) {
+    response_parser p(lenient);
+    (void)p.parse(head.substr(0, split));
+    const auto r = p.parse(head);
+    ASSERT_EQ(r.status, http_parse_status::complete) << split;
+    EXPECT_EQ(r.consumed, head.size());
+    EXPECT_EQ(p.get().status, 101);
+    ASSERT_EQ(p.get().fields.size(), 2u);
+    EXPECT_EQ(p.get().fields[0].value, "websocket");
+    EXPECT_EQ(p.get().fields[1].value, "Upgrade");
+    EXPECT_EQ(p.bare_lf_lines(), 3u) << "status line, Connection and the empty line";
+  }
+  response_parser strict;
+  EXPECT_EQ(strict.parse(head).error, http_error::bare_lf);
+  response_parser crlf(lenient);
+  EXPECT_EQ(crlf.parse("HTTP/1.1 101 OK\r\nUpgrade: websocket\r\n\r\n").status,
+            http_parse_status::complete);
+  EXPECT_EQ(crlf.bare_lf_lines(), 0u);
+}
+
+}  // namespace
+}  // namespace wsspec::codec

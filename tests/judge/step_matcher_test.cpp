@@ -224,6 +224,25 @@ TEST(StepMatcherHandshake, Fixtures) {
        verdict::fail,
        "expected an HTTP 426 response with Sec-WebSocket-Version: 13; got an HTTP 426 response: "
        "its Sec-WebSocket-Version header does not list 13 (RFC 6455 5.2)"},
+      {"a 101 with CRLF line ends where CRLF is asked",
+       R"([{"handshake": {"status": [101], "crlf": true}}])",
+       sent(),
+       {response(101)},
+       matched,
+       verdict::pass,
+       ""},
+      {"a 101 with bare LF line ends where CRLF is asked",
+       R"([{"handshake": {"status": [101], "crlf": true}}])",
+       sent(),
+       {[] {
+         observation o = response(101);
+         o.bare_lf = true;
+         return o;
+       }()},
+       mismatched,
+       verdict::fail,
+       "expected an HTTP 101 response with every line ending in CRLF; got an HTTP 101 response "
+       "whose lines end with a bare LF (RFC 6455 5.2)"},
       {"a class of statuses is named as a class",
        R"([{"handshake": {"status": [400, 403, 404, 426, 500]}}])",
        {},

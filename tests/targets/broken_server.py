@@ -18,6 +18,9 @@ DEFECT is one of:
                          that follows arrives; RFC 6455 5.4/5.5: control frames MUST NOT be
                          fragmented, so the ping itself is a protocol error and must not be
                          answered.
+  bare-lf-101            ends the lines of its 101 with a bare LF ("\\n", as code written with
+                         PHP_EOL or many tutorials does), otherwise correct: wsspec must read
+                         it (RFC 9112 2.2 lets a recipient) and fail only handshake/response-crlf.
   garbage-handshake      answers every opening request with a line that is not HTTP and
                          closes: reachable, but no usable 101 (wsspec must still write its
                          reports, every case fail and marked not run, exit 1).
@@ -46,7 +49,8 @@ import sys
 import threading
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping", "garbage-handshake")
+DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping", "bare-lf-101",
+           "garbage-handshake")
 MAX_HEAD = 16 * 1024
 MAX_MESSAGE = 64 * 1024 * 1024
 IDLE_TIMEOUT = 10.0
@@ -135,12 +139,13 @@ def handshake(sock):
         sock.sendall(b"this is not an HTTP response\r\n\r\n")
         raise Closed()
     accept = base64.b64encode(hashlib.sha1(key.encode("latin-1") + GUID).digest()).decode()
-    sock.sendall(("HTTP/1.1 101 Switching Protocols\r\n"
-                  "Upgrade: websocket\r\n"
-                  "Connection: Upgrade\r\n"
-                  "Sec-WebSocket-Accept: " + accept + "\r\n"
-                  "Server: broken_server.py (defect: " + DEFECT + ")\r\n"
-                  "\r\n").encode("latin-1"))
+    eol = "\n" if DEFECT == "bare-lf-101" else "\r\n"
+    sock.sendall(("HTTP/1.1 101 Switching Protocols" + eol +
+                  "Upgrade: websocket" + eol +
+                  "Connection: Upgrade" + eol +
+                  "Sec-WebSocket-Accept: " + accept + eol +
+                  "Server: broken_server.py (defect: " + DEFECT + ")" + eol +
+                  eol).encode("latin-1"))
     return rest
 
 

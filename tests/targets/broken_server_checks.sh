@@ -2,7 +2,7 @@
 # Proves wsspec's judge catches a planted defect (a ctest test, one per defect):
 #   broken_server_checks.sh WSSPEC DEFECT OUT_DIR [EXTRA wsspec run ARGS...]
 # starts tests/targets/broken_server.py --defect DEFECT --port 0, runs
-#   wsspec run URL --cases 'framing/unmasked-*,fragmentation/fragmented-ping*' --out OUT_DIR
+#   wsspec run URL --cases 'framing/unmasked-*,fragmentation/fragmented-ping*,handshake/response-crlf' --out OUT_DIR
 # and checks OUT_DIR/results.json:
 #   accepts-unmasked       every framing/unmasked-* case (text, binary, ping, close, each also
 #                          -in-1-byte-writes and -in-3-byte-writes) is fail, the
@@ -10,6 +10,8 @@
 #   pongs-fragmented-ping  fragmentation/fragmented-ping and its two chop variants are fail,
 #                          the framing/unmasked-* cases pass;
 #   none                   all of them pass;
+#   bare-lf-101            handshake/response-crlf (also run) is fail, every other case passes:
+#                          wsspec reads a 101 with bare LF line ends and judges only that;
 #   garbage-handshake      the target answers no opening request with a 101: wsspec still
 #                          writes results.json, index.html and junit.xml, every case is fail
 #                          and marked not run, results.json says why the run stopped.
@@ -28,7 +30,7 @@ defect=$2
 out=$3
 shift 3
 python=/usr/bin/python3
-cases='framing/unmasked-*,fragmentation/fragmented-ping*'
+cases='framing/unmasked-*,fragmentation/fragmented-ping*,handshake/response-crlf'
 
 fail() {
   echo "FAIL: $*" >&2
@@ -36,7 +38,7 @@ fail() {
 }
 
 case $defect in
-  none | accepts-unmasked | pongs-fragmented-ping | garbage-handshake) ;;
+  none | accepts-unmasked | pongs-fragmented-ping | bare-lf-101 | garbage-handshake) ;;
   *) fail "unknown defect $defect" ;;
 esac
 
@@ -101,8 +103,8 @@ if defect == "garbage-handshake":
         if c["verdict"] != "fail" or not c.get("not_run"):
             problems.append("%s is %s (not_run %r), expected fail, not run"
                             % (c["id"], c["verdict"], c.get("not_run")))
-    if len(results["cases"]) != 15:
-        problems.append("%d cases in results.json, expected the 15 selected"
+    if len(results["cases"]) != 16:
+        problems.append("%d cases in results.json, expected the 16 selected"
                         % len(results["cases"]))
     for p in problems:
         print("FAIL: defect %s: %s" % (defect, p), file=sys.stderr)
@@ -116,6 +118,7 @@ groups = {
     "accepts-unmasked": ["framing/unmasked-" + kind + chop
                          for kind in ("text", "binary", "ping", "close") for chop in chops],
     "pongs-fragmented-ping": ["fragmentation/fragmented-ping" + chop for chop in chops],
+    "bare-lf-101": ["handshake/response-crlf"],
 }
 problems = []
 for group, ids in groups.items():

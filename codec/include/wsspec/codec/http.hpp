@@ -83,6 +83,9 @@ struct http_limits {
   std::size_t max_line_bytes = 8 * 1024;
   // Header field lines (the start-line does not count).
   std::size_t max_header_count = 100;
+  // RFC 9112 2.2: a recipient MAY take a lone LF as a line end. Off, a bare LF is an error
+  // (bare_lf); on, such lines are counted (bare_lf_lines()) so the deviation can be judged.
+  bool accept_bare_lf = false;
 };
 
 enum class http_error : std::uint8_t {
@@ -142,6 +145,7 @@ struct head_scan_state {
   std::size_t line_start = 0;  // first byte of the line not yet parsed
   std::size_t scanned = 0;     // bytes before this are known to hold no LF of the current line
   std::size_t field_count = 0;
+  std::size_t bare_lf_lines = 0;
   bool start_line_done = false;
   http_parse_result result;
 };
@@ -177,6 +181,8 @@ class response_parser {
   const http_response& get() const noexcept { return message_; }
   http_response& get() noexcept { return message_; }
   void reset() noexcept;
+  // Lines that ended with a lone LF (only with http_limits::accept_bare_lf).
+  std::size_t bare_lf_lines() const noexcept { return state_.bare_lf_lines; }
 
  private:
   http_limits limits_;

@@ -81,6 +81,7 @@ struct observation {
   double idle_ms = 0;
   bool alive = false;
   bool matched_barrier = false;  // a pong that answered a barrier ping
+  bool bare_lf = false;          // response: some lines end with a lone LF, not CRLF
   std::string detail;            // not_connected, liveness, tcp_end: the transport's words
   violation rule;
   codec::http_fields fields;  // response: its header fields (bounded by the parser's limits)
