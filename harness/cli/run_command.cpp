@@ -13,6 +13,7 @@
 #include "cases/requirement_map.hpp"
 #include "run/baseline.hpp"
 #include "run/selection.hpp"
+#include "run/stop_request.hpp"
 #include "run/suite_runner.hpp"
 #include "wsspec/reports/html_report.hpp"
 #include "wsspec/reports/junit_xml.hpp"
@@ -139,6 +140,7 @@ int run_command::run() const {
 
   // Exit 3 only without a connection; a target that answers but breaks its handshake gets
   // its report.
+  install_stop_handlers();
   const preflight pf = check_target(o.run);
   if (pf.status == preflight::state::unreachable) {
     std::cerr << "wsspec: the target " << o.run.url.to_string()

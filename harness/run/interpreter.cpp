@@ -9,6 +9,7 @@
 #include "run/opening_request.hpp"
 #include "run/payload.hpp"
 #include "run/sent_stream.hpp"
+#include "run/stop_request.hpp"
 #include "run/target_reader.hpp"
 #include "run/wire_encoding.hpp"
 #include "wsspec/codec/close.hpp"
@@ -61,17 +62,21 @@ class case_runner {
     start_ = clock::now();
     io_.hard_deadline = start_ + total_bound(case_, options_);
     run_steps();
-    if (!result_.connect_failed &&
+    if (!result_.connect_failed && !stop_requested() &&
         (case_.check_alive || (options_.check_alive_when_suspicious && suspicious())))
       check_alive();
     finish_closing();
     if (conn_) conn_->close();
     // RFC 6455 10.4 / 7.1.7: failing one connection must not take the server down.
-    if (options_.check_alive_after_failed_connection && result_.target_failed_connection &&
-        result_.alive == case_result::liveness::unchecked && result_.data != verdict::error)
+    if (options_.check_alive_after_failed_connection && !stop_requested() &&
+        result_.target_failed_connection && result_.alive == case_result::liveness::unchecked &&
+        result_.data != verdict::error)
       check_alive();
     result_.overall = combine(result_.data, result_.closing);
     result_.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start_).count();
+    // Stopped part-way (SIGINT, SIGTERM): what it saw proves nothing; the run reports it as not
+    // run.
+    if (stop_requested()) result_.not_run = true;
     return std::move(result_);
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -11,6 +12,7 @@
 
 #include "run/baseline.hpp"
 #include "run/case_weight.hpp"
+#include "run/stop_request.hpp"
 #include "version.hpp"
 #include "wsspec/reports/observation_text.hpp"
 
@@ -171,13 +173,20 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
     }
     out.summary.cases[i] = std::move(r);
   };
+  std::vector<bool> ran(cases.size(), false);
   auto run_all = [&](const std::vector<std::size_t>& which, unsigned jobs) {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-      while (true) {
+      while (!stop_requested()) {
         const std::size_t k = next.fetch_add(1);
         if (k >= which.size()) return;
-        finish(which[k], run_case(cases[which[k]], run));
+        case_result r = run_case(cases[which[k]], run);
+        if (r.not_run) return;  // interrupted part-way: reported with the cases not run
+        {
+          std::lock_guard lock(print_mutex);
+          ran[which[k]] = true;
+        }
+        finish(which[k], std::move(r));
       }
     };
     jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(which.size())));
@@ -190,6 +199,28 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   run_all(heavy, options.jobs);
   run_all(huge, 1);
   if (options.terminal) progress << "\r\033[K";
+  if (const int sig = stop_signal()) {
+    // Interrupted: what ran is reported as it ran; the rest is marked, not judged.
+    const std::size_t ran_count =
+        static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
+    out.summary.incomplete = true;
+    out.summary.stopped_because = std::string(sig == SIGTERM  ? "SIGTERM"
+                                              : sig == SIGINT ? "SIGINT"
+                                                              : "a signal") +
+                                  " after " + std::to_string(ran_count) + " of " +
+                                  std::to_string(cases.size()) + " cases; the others were not run";
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (ran[i]) continue;
+      case_result r = describe_case(cases[i]);
+      r.data = r.overall = verdict::error;
+      r.closing = verdict::info;
+      r.reason = "not run: the run was interrupted (" + out.summary.stopped_because + ")";
+      r.closing_reason = "not judged: the case did not run";
+      r.not_run = true;
+      out.summary.cases[i] = std::move(r);
+    }
+    progress << "wsspec: interrupted: " << out.summary.stopped_because << "\n";
+  }
 
   out.summary.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();
   std::size_t n[6] = {};
@@ -201,6 +232,13 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
            << " unimplemented, " << n[4] << " fail, " << n[5] << " error\n";
   out.final_line = std::to_string(good) + " passed, " + std::to_string(bad) + " failed";
   out.exit = bad ? exit_failed : exit_ok;
+  if (out.summary.incomplete) {
+    const std::size_t ran_count =
+        static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
+    out.final_line = std::to_string(ran_count - bad) + " passed, " + std::to_string(bad) +
+                     " failed (incomplete: " + out.summary.stopped_because + ")";
+    out.exit = 128 + stop_signal();  // the shell's convention: 130 for SIGINT, 143 for SIGTERM
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <functional>
 
+#include "run/stop_request.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
 
@@ -77,9 +78,12 @@ std::optional<observation> target_reader::fill(std::uint32_t idle_ms, bool own_o
       return std::nullopt;
     }
     if (r.status == io_status::timeout) {
-      // Another connection's bytes moved: the target was busy, not idle. Wait on.
+      // Another connection's bytes moved: the target was busy, not idle. Wait on, unless the
+      // run is being stopped (the case is then reported as not run).
       const auto now = clock::now();
-      if (now < io_.hard_deadline && io_.idle_deadline(idle_ms, own_only) > now) continue;
+      if (!stop_requested() && now < io_.hard_deadline &&
+          io_.idle_deadline(idle_ms, own_only) > now)
+        continue;
       saw_timeout_ = true;
       o.what = kind::idle_timeout;
       o.idle_ms = idle_ms;

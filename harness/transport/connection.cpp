@@ -1,5 +1,7 @@
 #include "transport/connection.hpp"
 
+#include "run/stop_request.hpp"
+
 #include <poll.h>
 
 #include <cerrno>
@@ -222,9 +224,12 @@ struct connection::impl {
                                                        : POLLPRI;
     while (true) {
       const auto now = clock::now();
-      if (now >= deadline) return false;
+      // A stop request (SIGINT, SIGTERM) ends every wait as if its deadline had passed.
+      if (now >= deadline || stop_requested()) return false;
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-      const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1 << 30)));
+      // In slices of 100 ms at most, so a stop request is seen even if the signal went to
+      // another thread.
+      const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
       if (r > 0) return true;
       if (r < 0 && errno != EINTR) {
         ec = asio::error_code(errno, asio::system_category());

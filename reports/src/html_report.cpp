@@ -609,7 +609,9 @@ void write_header(std::string& out, const run_summary& run, const std::array<int
     out += "</dt><dd>" + value_html + "</dd></div>\n";
   };
   if (!run.stopped_because.empty())
-    out += "<div class=\"outcome bad\">The run stopped before its cases: " +
+    out += std::string("<div class=\"outcome bad\">") +
+           (run.incomplete ? "Incomplete: the run stopped early: "
+                           : "The run stopped before its cases: ") +
            text(run.stopped_because, 2000) + "</div>\n";
   out += "<dl class=\"meta\">\n";
   item("Server header", run.server_header.empty()

@@ -165,6 +165,8 @@ std::string render_junit(const run_summary& run) {
   out += property("target.url", attr(run.target_url, prop_bytes));
   out += property("target.server", attr(run.server_header, prop_bytes));
   if (!run.started_at.empty()) out += property("started_at", attr(run.started_at, 64));
+  if (run.incomplete) out += property("incomplete", "true");
+  if (!run.stopped_because.empty()) out += property("stopped", attr(run.stopped_because, 2000));
   if (!run.command.empty()) out += property("command", attr(run.command, prop_bytes));
   out += "  </properties>\n";
   for (std::size_t a = 0; a < areas.size(); ++a) {

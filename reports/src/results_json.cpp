@@ -192,6 +192,7 @@ nlohmann::json to_json(const run_summary& run) {
   j["cases"] = std::move(cases);
   if (!run.requirements.empty()) j["requirements"] = requirements_json(run);
   if (!run.stopped_because.empty()) j["stopped"] = run.stopped_because;
+  if (run.incomplete) j["incomplete"] = true;
   return j;
 }
 

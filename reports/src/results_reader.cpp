@@ -210,6 +210,10 @@ run_summary read_run(const json& j) {
   read_ms(j, "duration_ms", root, r.duration_ms);
   read_string(j, "command", root, r.command);
   read_string(j, "stopped", root, r.stopped_because);
+  if (const json* inc = member(j, "incomplete", root, false)) {
+    if (!inc->is_boolean()) wrong_type(*inc, "/incomplete", "a boolean");
+    r.incomplete = inc->get<bool>();
+  }
   if (const json* b = member(j, "baseline", root, false)) {
     object_at(*b, "/baseline");
     read_string(*b, "file", "/baseline", r.baseline_file);

@@ -36,6 +36,8 @@ struct run_summary {
   // --baseline: the file and how the run compares with it (ids).
   // Why the run stopped before running (some of) its cases; empty when it ran them all.
   std::string stopped_because;
+  // The run was interrupted (SIGINT, SIGTERM): the cases marked not_run were not judged.
+  bool incomplete = false;
 
   std::string baseline_file;
   std::vector<std::string> baseline_accepted, baseline_new_failures, baseline_now_passing;
