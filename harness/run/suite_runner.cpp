@@ -174,17 +174,29 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
     out.summary.cases[i] = std::move(r);
   };
   std::vector<bool> ran(cases.size(), false);
+  // The target died (after the pre-flight reached it, a case could not connect): it is named
+  // once, by the case after which it died, and the cases after that are not run.
+  std::atomic<bool> target_died{false};
+  std::string died_after;  // the case whose liveness check found it dead, if one did
   auto run_all = [&](const std::vector<std::size_t>& which, unsigned jobs) {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-      while (!stop_requested()) {
+      while (!stop_requested() && !target_died) {
         const std::size_t k = next.fetch_add(1);
         if (k >= which.size()) return;
         case_result r = run_case(cases[which[k]], run);
         if (r.not_run) return;  // interrupted part-way: reported with the cases not run
+        if (r.connect_failed) {
+          target_died = true;
+          return;  // reported with the cases not run
+        }
         {
           std::lock_guard lock(print_mutex);
           ran[which[k]] = true;
+          if (r.alive == case_result::liveness::dead) {
+            target_died = true;
+            if (died_after.empty()) died_after = r.id;
+          }
         }
         finish(which[k], std::move(r));
       }
@@ -196,9 +208,34 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
     for (auto& t : threads) t.join();
   };
   run_all(light, options.jobs);
-  run_all(heavy, options.jobs);
-  run_all(huge, 1);
+  if (!target_died) run_all(heavy, options.jobs);
+  if (!target_died) run_all(huge, 1);
   if (options.terminal) progress << "\r\033[K";
+  // Only when it cost cases: a target that died after the last case is named by that case.
+  if (target_died && !stop_requested() &&
+      std::count(ran.begin(), ran.end(), true) < static_cast<std::ptrdiff_t>(cases.size())) {
+    const std::size_t ran_count =
+        static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
+    out.summary.stopped_because =
+        died_after.empty()
+            ? "the target stopped accepting connections after " + std::to_string(ran_count) +
+                  " of " + std::to_string(cases.size()) + " cases; the others were not run"
+            : "the target died after " + died_after +
+                  " (it no longer accepts connections); the other " +
+                  std::to_string(cases.size() - ran_count) + " cases were not run";
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (ran[i]) continue;
+      case_result r = describe_case(cases[i]);
+      r.data = r.overall = verdict::error;
+      r.closing = verdict::info;
+      r.reason = "not run: " + out.summary.stopped_because;
+      r.closing_reason = "not judged: the case did not run";
+      r.not_run = true;
+      ++failed;  // could not run: an error, as a case that cannot connect always was
+      out.summary.cases[i] = std::move(r);
+    }
+    progress << "wsspec: " << out.summary.stopped_because << "\n";
+  }
   if (const int sig = stop_signal()) {
     // Interrupted: what ran is reported as it ran; the rest is marked, not judged.
     const std::size_t ran_count =
@@ -232,6 +269,10 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
            << " unimplemented, " << n[4] << " fail, " << n[5] << " error\n";
   out.final_line = std::to_string(good) + " passed, " + std::to_string(bad) + " failed";
   out.exit = bad ? exit_failed : exit_ok;
+  if (!out.summary.stopped_because.empty() && !out.summary.incomplete) {
+    out.final_line += " (stopped: " + out.summary.stopped_because + ")";
+    out.exit = exit_failed;  // a dead target fails the run even when no case it ran failed
+  }
   if (out.summary.incomplete) {
     const std::size_t ran_count =
         static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
