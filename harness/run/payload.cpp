@@ -1,5 +1,7 @@
 #include "run/payload.hpp"
 
+#include "wsspec/reports/observation_text.hpp"
+
 #include <algorithm>
 
 #include <cstdio>
@@ -58,22 +60,7 @@ std::string materialize(const payload_spec& p) {
 }
 
 std::string preview(std::string_view bytes, std::size_t max) {
-  std::string hex, text;
-  const std::size_t n = std::min(bytes.size(), max);
-  for (std::size_t i = 0; i < n; ++i) {
-    char buf[4];
-    std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(bytes[i]));
-    if (i) hex += ' ';
-    hex += buf;
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    text += (c >= 0x20 && c < 0x7F) ? static_cast<char>(c) : '.';
-  }
-  std::string out = std::to_string(bytes.size()) + " bytes";
-  if (n == 0) return out;
-  out += ": " + hex;
-  if (bytes.size() > n) out += " ...";
-  out += " |" + text + "|";
-  return out;
+  return payload_text(bytes, bytes.size(), max);
 }
 
 }  // namespace wsspec

@@ -59,6 +59,21 @@ case_result reachability_probe(const run_options& options) {
 
 }  // namespace
 
+namespace {
+
+// A case the run did not get to: what it is, the verdict that stands for it, and why.
+case_result not_run_result(const test_case& c, verdict v, const std::string& why) {
+  case_result r = describe_case(c);
+  r.data = r.overall = v;
+  r.closing = verdict::info;
+  r.reason = "not run: " + why;
+  r.closing_reason = "not judged: the case did not run";
+  r.not_run = true;
+  return r;
+}
+
+}  // namespace
+
 bool probe_target(const run_options& options, std::string& error) {
   const preflight p = check_target(options);
   if (p.status == preflight::state::unreachable) {
@@ -101,12 +116,7 @@ suite_outcome stop_before_running(const std::vector<test_case>& cases, const sui
       "a well-formed opening request got " + answer + " instead of a valid 101, so no case ran";
   std::size_t failed = 0;
   for (const test_case& c : cases) {
-    case_result r = describe_case(c);
-    r.data = r.overall = verdict::fail;
-    r.closing = verdict::info;
-    r.reason = "not run: " + out.summary.stopped_because;
-    r.closing_reason = "not judged: the case did not run";
-    r.not_run = true;
+    case_result r = not_run_result(c, verdict::fail, out.summary.stopped_because);
     r.first_violation = probe.first_violation;
     r.events = probe.events;
     const bool accepted = options.accepted && options.accepted(r);
@@ -225,14 +235,8 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
                   std::to_string(cases.size() - ran_count) + " cases were not run";
     for (std::size_t i = 0; i < cases.size(); ++i) {
       if (ran[i]) continue;
-      case_result r = describe_case(cases[i]);
-      r.data = r.overall = verdict::error;
-      r.closing = verdict::info;
-      r.reason = "not run: " + out.summary.stopped_because;
-      r.closing_reason = "not judged: the case did not run";
-      r.not_run = true;
       ++failed;  // could not run: an error, as a case that cannot connect always was
-      out.summary.cases[i] = std::move(r);
+      out.summary.cases[i] = not_run_result(cases[i], verdict::error, out.summary.stopped_because);
     }
     progress << "wsspec: " << out.summary.stopped_because << "\n";
   }
@@ -248,13 +252,9 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
                                   std::to_string(cases.size()) + " cases; the others were not run";
     for (std::size_t i = 0; i < cases.size(); ++i) {
       if (ran[i]) continue;
-      case_result r = describe_case(cases[i]);
-      r.data = r.overall = verdict::error;
-      r.closing = verdict::info;
-      r.reason = "not run: the run was interrupted (" + out.summary.stopped_because + ")";
-      r.closing_reason = "not judged: the case did not run";
-      r.not_run = true;
-      out.summary.cases[i] = std::move(r);
+      out.summary.cases[i] =
+          not_run_result(cases[i], verdict::error,
+                         "the run was interrupted (" + out.summary.stopped_because + ")");
     }
     progress << "wsspec: interrupted: " << out.summary.stopped_because << "\n";
   }

@@ -18,25 +18,6 @@ using report_text::html_escape;
 // Cases listed per requirement before the rest are summed up in one line.
 constexpr std::size_t max_listed = 10;
 
-// Severity, worst last: pass < info < non-strict < unimplemented < fail < error.
-int rank(verdict v) {
-  switch (v) {
-    case verdict::pass:
-      return 0;
-    case verdict::info:
-      return 1;
-    case verdict::non_strict:
-      return 2;
-    case verdict::unimplemented:
-      return 3;
-    case verdict::fail:
-      return 4;
-    case verdict::error:
-      return 5;
-  }
-  return 5;
-}
-
 std::string badge(verdict v) {
   return "<span class=\"badge " + vclass(v) + "\">" + std::string(to_string(v)) + "</span>";
 }
@@ -68,7 +49,7 @@ void write_row(std::string& out, const run_summary& run, const requirement_info&
   }
   // Worst first; equal verdicts in run order.
   std::stable_sort(cases.begin(), cases.end(), [&](std::size_t a, std::size_t b) {
-    return rank(run.cases[a].overall) > rank(run.cases[b].overall);
+    return severity(run.cases[a].overall) > severity(run.cases[b].overall);
   });
 
   out += "<tr id=\"r-" + std::to_string(index) + "\"><td><div><code>" + text(r.id, 200) +
