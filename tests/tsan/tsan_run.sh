@@ -60,6 +60,11 @@ fail() {
 
 rm -rf "$out"
 mkdir -p "$out"
+# Created here, not by the background redirections, so the polls below never miss a file.
+: >"$out/serve.out"
+: >"$out/serve.err"
+: >"$out/run.out"
+: >"$out/run.err"
 server=""
 run=""
 cleanup() {
@@ -96,7 +101,7 @@ server=$!
 url=""
 i=0
 while [ $i -lt 150 ]; do
-  url=$(sed -n 's|^listening on \(ws://127\.0\.0\.1:[0-9]*/\)$|\1|p' "$out/serve.out")
+  url=$(sed -n 's|^listening on \(ws://127\.0\.0\.1:[0-9]*/\)$|\1|p' "$out/serve.out" || true)
   [ -n "$url" ] && break
   kill -0 "$server" 2>/dev/null || break
   sleep 0.1
