@@ -15,6 +15,7 @@
 #include "run/selection.hpp"
 #include "run/stop_request.hpp"
 #include "run/suite_runner.hpp"
+#include "wsspec/codec/frame_header.hpp"
 #include "wsspec/reports/html_report.hpp"
 #include "wsspec/reports/junit_xml.hpp"
 
@@ -96,8 +97,28 @@ run_command::run_command(CLI::App& app) {
   add_source_options(command_, sources_);
   command_->add_option("--jobs,-j", jobs_,
                        "Cases run in parallel (default: twice the number of cores)");
-  command_->add_option("--timeout", timeout_s_, "Time-out of every case, in seconds")
+  command_
+      ->add_option("--timeout", timeout_s_,
+                   "Time-out of every case, in seconds of the target's idleness (default: each "
+                   "case's own, 5 s unless it names one)")
       ->check(CLI::Range(0.001, 3600.0));
+  command_
+      ->add_option("--total-timeout", total_timeout_s_,
+                   "Bound of the whole run, in seconds: the cases not reached by then are "
+                   "marked not run (0: no bound)")
+      ->check(CLI::Range(0.0, 604800.0))
+      ->capture_default_str();
+  // Sizes take a unit: 256KiB, 64MiB (KB and KiB both mean 1024 bytes).
+  const auto size = CLI::AsSizeValue(false);
+  command_->add_option("--max-head", max_head_, "Largest response head read from the target")
+      ->transform(size)
+      ->capture_default_str();
+  command_->add_option("--max-frame", max_frame_, "Largest frame payload read from the target")
+      ->transform(size)
+      ->capture_default_str();
+  command_->add_option("--max-message", max_message_, "Largest message read from the target")
+      ->transform(size)
+      ->capture_default_str();
   command_->add_option("--out", out_dir_,
                        "Write results.json, index.html and junit.xml into this folder");
   command_->add_flag("--strict", strict_, "Count non-strict verdicts as failures");
@@ -126,6 +147,20 @@ int run_command::run() const {
   }
 
   o.run.timeout_ms = static_cast<std::uint32_t>(timeout_s_ * 1000);
+  o.total_timeout_ms = static_cast<std::uint32_t>(total_timeout_s_ * 1000);
+  for (const auto& [flag, value] :
+       {std::pair{"--max-head", max_head_}, std::pair{"--max-frame", max_frame_},
+        std::pair{"--max-message", max_message_}}) {
+    // At least a frame header's worth; at most what a frame can announce.
+    if (value < 14 || value > codec::max_payload_length) {
+      std::cerr << "wsspec: " << flag << " " << value
+                << " is out of range (14 bytes to 2^63-1 bytes)\n";
+      return exit_usage;
+    }
+  }
+  o.run.limits.head_bytes = max_head_;
+  o.run.limits.frame_bytes = max_frame_;
+  o.run.limits.message_bytes = max_message_;
   // A case mostly waits for the target's next answer, so two per core keep the cores busy.
   o.jobs = jobs_ ? jobs_ : 2 * std::max(1u, std::thread::hardware_concurrency());
   o.strict = strict_;

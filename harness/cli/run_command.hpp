@@ -58,6 +58,10 @@ class run_command {
   case_source_options sources_;
   unsigned jobs_ = 0;
   double timeout_s_ = 0;
+  double total_timeout_s_ = 1800;
+  std::uint64_t max_head_ = target_limits{}.head_bytes;
+  std::uint64_t max_frame_ = target_limits{}.frame_bytes;
+  std::uint64_t max_message_ = target_limits{}.message_bytes;
   std::string out_dir_;
   bool strict_ = false;
   std::string autobahn_json_;

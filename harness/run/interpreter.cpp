@@ -31,12 +31,6 @@ std::uint32_t case_timeout_ms(const test_case& c, const run_options& o) {
 
 std::uint64_t digest_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
 
-bool is_wsspec_limit(codec::http_error e) {
-  return e == codec::http_error::start_line_too_long ||
-         e == codec::http_error::field_line_too_long || e == codec::http_error::too_many_fields ||
-         e == codec::http_error::head_too_large;
-}
-
 bool has_event(const expect_step& x, expect_event::kind k) {
   return std::any_of(x.alternatives.begin(), x.alternatives.end(), [k](const alternative& a) {
     return std::any_of(a.events.begin(), a.events.end(),
@@ -93,7 +87,7 @@ class case_runner {
   void record(observation o) {
     o.t_ms = std::chrono::duration<double, std::milli>(clock::now() - start_).count();
     if ((o.what == kind::broke_rule || (o.what == kind::response && !o.rule.empty())) &&
-        result_.first_violation.empty() && !is_wsspec_limit(o.rule.http))
+        result_.first_violation.empty() && limit_hit(o, options_.limits).empty())
       result_.first_violation = o.rule;
     if (result_.events.size() < options_.max_transcript_lines)
       result_.events.push_back(std::move(o));
@@ -151,7 +145,7 @@ class case_runner {
       return false;
     }
     io_.touch();
-    target_.emplace(*conn_, io_, options_.max_message_size);
+    target_.emplace(*conn_, io_, options_.limits);
     return true;
   }
 
@@ -310,6 +304,10 @@ class case_runner {
       if (o.what == kind::close) result_.remote_close_code = o.code;
       if (!target_->server_header().empty()) result_.server_header = target_->server_header();
       if (!repeat) record(o);
+      // More than wsspec accepts is no rule the target broke: the case is not judged.
+      if (const std::string hit = limit_hit(o, options_.limits); !hit.empty())
+        raise_data(verdict::error, "not judged: the target sent " + hit + "; raise it to judge",
+                   true);
       if (o.what != kind::ping) return o;
       answer_ping(o.preview);
     }
@@ -498,11 +496,11 @@ case_result run_case(const test_case& c, const run_options& options) {
   return case_runner(c, options).run();
 }
 
-case_result::liveness check_liveness(const run_options& options, std::string& reason) {
-  static const test_case probe = [] {
+case_result::liveness check_liveness(const run_options& options, std::string& reason,
+                                     std::uint32_t timeout_ms) {
+  static const test_case echo_probe = [] {
     test_case c;
     c.id = "liveness-probe";
-    c.timeout_ms = 3000;
     // Only the exchange counts: how the target closes the probe is another case's business,
     // so the probe does not wait for a closing handshake.
     c.close_at_end = false;
@@ -517,14 +515,24 @@ case_result::liveness check_liveness(const run_options& options, std::string& re
     c.steps.push_back(x);
     return c;
   }();
+  test_case probe = echo_probe;
+  probe.timeout_ms = timeout_ms;
   run_options o = options;
-  o.timeout_ms = 0;  // the probe's own 3 s, whatever --timeout says
+  o.timeout_ms = 0;  // the probe's own time-out, whatever --timeout says
+  // The probe checks nothing after itself: a probe the target fails must not start another.
   o.check_alive_when_suspicious = false;
+  o.check_alive_after_failed_connection = false;
   o.activity = nullptr;  // its own idleness: the probe is about this target answering now
   case_runner runner(probe, o);
   const case_result r = runner.run();
   if (r.data == verdict::pass) return case_result::liveness::alive;
   reason = r.reason;
+  // Serving is the question, not echoing right: a message or a close frame back on the new
+  // connection is a target up and speaking WebSocket (what it said is the cases' business).
+  if (std::any_of(r.events.begin(), r.events.end(), [](const observation& e) {
+        return e.what == kind::message || e.what == kind::close;
+      }))
+    return case_result::liveness::alive;
   return runner.saw_timeout() ? case_result::liveness::hung : case_result::liveness::dead;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cases/case_model.hpp"
 #include "run/idle_clock.hpp"
+#include "run/target_reader.hpp"
 #include "transport/connection.hpp"
 #include "transport/url.hpp"
 #include "wsspec/reports/case_result.hpp"
@@ -24,7 +25,7 @@ struct run_options {
   tls_options tls;
   std::uint32_t timeout_ms = 0;           // overrides every case's time-out when non-zero
   std::uint32_t close_timeout_ms = 2000;  // how long a closing handshake step may idle
-  std::uint64_t max_message_size = std::uint64_t{64} << 20;  // what wsspec accepts from a target
+  target_limits limits;                   // what wsspec accepts from a target
   std::size_t max_transcript_lines = 400;
   // Also check liveness (as a case's check_alive does) when the case ended suspiciously: the
   // target dropped TCP without a close frame, or an expectation ended by a time-out. The
@@ -46,8 +47,9 @@ case_result run_case(const test_case& c, const run_options& options);
 case_result describe_case(const test_case& c);
 
 // Opens a new connection, completes the opening handshake and has a message echoed, within
-// 3 s. Returns alive, dead (refused, reset, or dropped) or hung (connected but no answer in
-// time), with the reason when it is not alive.
-case_result::liveness check_liveness(const run_options& options, std::string& reason);
+// `timeout_ms` of the target's idleness on that connection. Returns alive, dead (refused, reset, or
+// dropped) or hung (connected but no answer in time), with the reason when it is not alive.
+case_result::liveness check_liveness(const run_options& options, std::string& reason,
+                                     std::uint32_t timeout_ms = 3000);
 
 }  // namespace wsspec

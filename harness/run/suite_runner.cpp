@@ -12,6 +12,7 @@
 
 #include "run/baseline.hpp"
 #include "run/case_weight.hpp"
+#include "run/stall_watch.hpp"
 #include "run/stop_request.hpp"
 #include "version.hpp"
 #include "wsspec/reports/observation_text.hpp"
@@ -19,6 +20,12 @@
 namespace wsspec {
 
 namespace {
+
+// No byte moved for this long while cases wait: said in the progress output.
+constexpr std::uint32_t stall_notice_ms = 3000;
+// A target that did not answer a new connection in the usual 3 s gets this long to, before the
+// run calls it stopped: a target busy with a neighbour's megabytes is slow, not gone.
+constexpr std::uint32_t hung_confirm_ms = 10000;
 
 std::string now_iso8601() {
   const std::time_t t = std::time(nullptr);
@@ -72,6 +79,29 @@ case_result not_run_result(const test_case& c, verdict v, const std::string& why
   return r;
 }
 
+// What the liveness check of a case saw, in the transport's or the judge's words.
+std::string liveness_detail(const case_result& r) {
+  for (auto it = r.events.rbegin(); it != r.events.rend(); ++it)
+    if (it->what == observation::kind::liveness) return it->detail;
+  return "no answer";
+}
+
+// What every outcome starts with: the tool, the target, when, and the limits it ran under.
+suite_outcome summary_head(const suite_options& options) {
+  suite_outcome out;
+  out.summary.tool_version = version;
+  out.summary.target_url = options.run.url.to_string();
+  out.summary.started_at = now_iso8601();
+  run_limits& l = out.summary.limits;
+  l.head_bytes = options.run.limits.head_bytes;
+  l.frame_bytes = options.run.limits.frame_bytes;
+  l.message_bytes = options.run.limits.message_bytes;
+  l.case_timeout_ms = options.run.timeout_ms;
+  l.default_case_timeout_ms = test_case{}.timeout_ms;
+  l.total_timeout_ms = options.total_timeout_ms;
+  return out;
+}
+
 }  // namespace
 
 bool probe_target(const run_options& options, std::string& error) {
@@ -99,10 +129,7 @@ preflight check_target(const run_options& options) {
 
 suite_outcome stop_before_running(const std::vector<test_case>& cases, const suite_options& options,
                                   const case_result& probe, std::ostream& progress) {
-  suite_outcome out;
-  out.summary.tool_version = version;
-  out.summary.target_url = options.run.url.to_string();
-  out.summary.started_at = now_iso8601();
+  suite_outcome out = summary_head(options);
   out.summary.server_header = probe.server_header;
   out.summary.duration_ms = probe.duration_ms;
   // What the target answered, from the probe's typed events: said once, here.
@@ -133,12 +160,11 @@ suite_outcome stop_before_running(const std::vector<test_case>& cases, const sui
 
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
                         std::ostream& progress) {
-  suite_outcome out;
-  out.summary.tool_version = version;
-  out.summary.target_url = options.run.url.to_string();
-  out.summary.started_at = now_iso8601();
+  suite_outcome out = summary_head(options);
   out.summary.cases.resize(cases.size());
   const auto start = clock::now();
+  if (options.total_timeout_ms)
+    stop_at(start + std::chrono::milliseconds(options.total_timeout_ms));
 
   idle_clock activity;
   run_options run = options.run;
@@ -168,9 +194,11 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
 
   std::mutex print_mutex;
   std::size_t done = 0, failed = 0;
+  std::vector<bool> ran(cases.size(), false), running(cases.size(), false);
   auto finish = [&](std::size_t i, case_result r) {
     std::lock_guard lock(print_mutex);
     ++done;
+    ran[i] = true;
     const bool accepted = options.accepted && options.accepted(r);
     if (counts_as_failure(r.overall, options.strict) && !accepted) ++failed;
     if (out.summary.server_header.empty()) out.summary.server_header = r.server_header;
@@ -183,30 +211,60 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
     }
     out.summary.cases[i] = std::move(r);
   };
-  std::vector<bool> ran(cases.size(), false);
-  // The target died (after the pre-flight reached it, a case could not connect): it is named
-  // once, by the case after which it died, and the cases after that are not run.
-  std::atomic<bool> target_died{false};
-  std::string died_after;  // the case whose liveness check found it dead, if one did
+
+  // The target stopped serving (after the pre-flight reached it): it is named once, by the
+  // case after which it died or hung, and the cases after that are not run.
+  std::atomic<bool> target_gone{false};
+  std::string gone_because;  // set once, under print_mutex
+  auto target_stopped = [&](std::string why) {
+    std::lock_guard lock(print_mutex);
+    if (gone_because.empty()) gone_because = std::move(why);
+    target_gone = true;
+  };
+  // A case that ended waiting on a silent target: is it only this connection (the case's
+  // finding), or has the target stopped answering anyone? A new connection decides, given
+  // long enough that a target busy with a neighbour's megabytes still answers it.
+  auto still_answering = [&](const case_result& r) {
+    const bool waited_out = std::any_of(r.events.begin(), r.events.end(), [](const observation& o) {
+      return o.what == observation::kind::idle_timeout;
+    });
+    if (!waited_out || r.alive != case_result::liveness::unchecked || stop_requested()) return true;
+    std::string why;
+    if (check_liveness(run, why) != case_result::liveness::hung) return true;
+    if (check_liveness(run, why, hung_confirm_ms) != case_result::liveness::hung) return true;
+    target_stopped("the target stopped answering after " + r.id +
+                   ": a new connection's opening handshake and echo got no answer in " +
+                   std::to_string(hung_confirm_ms / 1000) + " s");
+    return false;
+  };
+
   auto run_all = [&](const std::vector<std::size_t>& which, unsigned jobs) {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-      while (!stop_requested() && !target_died) {
+      while (!stop_requested() && !target_gone) {
         const std::size_t k = next.fetch_add(1);
         if (k >= which.size()) return;
+        {
+          std::lock_guard lock(print_mutex);
+          running[which[k]] = true;
+        }
         case_result r = run_case(cases[which[k]], run);
-        if (r.not_run) return;  // interrupted part-way: reported with the cases not run
-        if (r.connect_failed) {
-          target_died = true;
-          return;  // reported with the cases not run
+        // Still waiting on the target while the liveness check asks it on a new connection.
+        if (!r.not_run && !r.connect_failed) {
+          if (r.alive == case_result::liveness::dead)
+            target_stopped("the target died after " + r.id +
+                           " (a new connection: " + liveness_detail(r) + ")");
+          else
+            still_answering(r);
         }
         {
           std::lock_guard lock(print_mutex);
-          ran[which[k]] = true;
-          if (r.alive == case_result::liveness::dead) {
-            target_died = true;
-            if (died_after.empty()) died_after = r.id;
-          }
+          running[which[k]] = false;
+        }
+        if (r.not_run) return;  // stopped part-way: reported with the cases not run
+        if (r.connect_failed) {
+          target_stopped("");
+          return;  // reported with the cases not run
         }
         finish(which[k], std::move(r));
       }
@@ -217,46 +275,70 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
     worker();
     for (auto& t : threads) t.join();
   };
-  run_all(light, options.jobs);
-  if (!target_died) run_all(heavy, options.jobs);
-  if (!target_died) run_all(huge, 1);
+  {
+    // Says so early when the target goes quiet; names at most three of the waiting cases.
+    stall_watch watch(
+        activity, std::chrono::milliseconds(stall_notice_ms),
+        [&] {
+          std::lock_guard lock(print_mutex);
+          std::string names;
+          std::size_t n = 0;
+          for (std::size_t i = 0; i < cases.size(); ++i) {
+            if (!running[i]) continue;
+            if (++n <= 3) names += (names.empty() ? "" : ", ") + cases[i].id;
+          }
+          if (n > 3) names += " and " + std::to_string(n - 3) + " more";
+          return names;
+        },
+        [&](const std::string& line) {
+          std::lock_guard lock(print_mutex);
+          progress << (options.terminal ? "\r\033[K" : "") << line << "\n" << std::flush;
+        });
+    run_all(light, options.jobs);
+    if (!target_gone && !stop_requested()) run_all(heavy, options.jobs);
+    if (!target_gone && !stop_requested()) run_all(huge, 1);
+  }
   if (options.terminal) progress << "\r\033[K";
-  // Only when it cost cases: a target that died after the last case is named by that case.
-  if (target_died && !stop_requested() &&
-      std::count(ran.begin(), ran.end(), true) < static_cast<std::ptrdiff_t>(cases.size())) {
-    const std::size_t ran_count =
-        static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
+  const std::size_t ran_count = static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
+  const std::string ran_text =
+      std::to_string(ran_count) + " of " + std::to_string(cases.size()) + " cases";
+  const int sig = stop_signal();
+  const bool timed_out = !sig && deadline_passed();
+  stop_at({});
+  if (sig || timed_out) {
+    // Stopped early: what ran is reported as it ran; the rest is marked, not judged.
+    out.summary.incomplete = true;
     out.summary.stopped_because =
-        died_after.empty()
-            ? "the target stopped accepting connections after " + std::to_string(ran_count) +
-                  " of " + std::to_string(cases.size()) + " cases; the others were not run"
-            : "the target died after " + died_after +
-                  " (it no longer accepts connections); the other " +
-                  std::to_string(cases.size() - ran_count) + " cases were not run";
+        timed_out
+            ? "the total time-out (--total-timeout " + duration_text(options.total_timeout_ms) +
+                  ") ran out after " + ran_text + "; the others were not reached"
+            : std::string(sig == SIGTERM  ? "SIGTERM"
+                          : sig == SIGINT ? "SIGINT"
+                                          : "a signal") +
+                  " after " + ran_text + "; the others were not run";
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (ran[i]) continue;
+      ++failed;  // not judged: a run that did not reach a case did not pass it
+      out.summary.cases[i] = not_run_result(
+          cases[i], verdict::error,
+          (timed_out ? "the run's total time-out ran out (" : "the run was interrupted (") +
+              out.summary.stopped_because + ")");
+    }
+    progress << "wsspec: " << (timed_out ? "stopped: " : "interrupted: ")
+             << out.summary.stopped_because << "\n";
+  } else if (target_gone && ran_count < cases.size()) {
+    // Only when it cost cases: a target that died after the last case is named by that case.
+    out.summary.stopped_because =
+        gone_because.empty() ? "the target stopped accepting connections after " + ran_text +
+                                   "; the others were not run"
+                             : gone_because + "; the other " +
+                                   std::to_string(cases.size() - ran_count) + " cases were not run";
     for (std::size_t i = 0; i < cases.size(); ++i) {
       if (ran[i]) continue;
       ++failed;  // could not run: an error, as a case that cannot connect always was
       out.summary.cases[i] = not_run_result(cases[i], verdict::error, out.summary.stopped_because);
     }
     progress << "wsspec: " << out.summary.stopped_because << "\n";
-  }
-  if (const int sig = stop_signal()) {
-    // Interrupted: what ran is reported as it ran; the rest is marked, not judged.
-    const std::size_t ran_count =
-        static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
-    out.summary.incomplete = true;
-    out.summary.stopped_because = std::string(sig == SIGTERM  ? "SIGTERM"
-                                              : sig == SIGINT ? "SIGINT"
-                                                              : "a signal") +
-                                  " after " + std::to_string(ran_count) + " of " +
-                                  std::to_string(cases.size()) + " cases; the others were not run";
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-      if (ran[i]) continue;
-      out.summary.cases[i] =
-          not_run_result(cases[i], verdict::error,
-                         "the run was interrupted (" + out.summary.stopped_because + ")");
-    }
-    progress << "wsspec: interrupted: " << out.summary.stopped_because << "\n";
   }
 
   out.summary.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start).count();
@@ -269,16 +351,12 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
            << " unimplemented, " << n[4] << " fail, " << n[5] << " error\n";
   out.final_line = std::to_string(good) + " passed, " + std::to_string(bad) + " failed";
   out.exit = bad ? exit_failed : exit_ok;
-  if (!out.summary.stopped_because.empty() && !out.summary.incomplete) {
-    out.final_line += " (stopped: " + out.summary.stopped_because + ")";
-    out.exit = exit_failed;  // a dead target fails the run even when no case it ran failed
-  }
-  if (out.summary.incomplete) {
-    const std::size_t ran_count =
-        static_cast<std::size_t>(std::count(ran.begin(), ran.end(), true));
-    out.final_line = std::to_string(ran_count - bad) + " passed, " + std::to_string(bad) +
-                     " failed (incomplete: " + out.summary.stopped_because + ")";
-    out.exit = 128 + stop_signal();  // the shell's convention: 130 for SIGINT, 143 for SIGTERM
+  if (!out.summary.stopped_because.empty()) {
+    out.final_line += std::string(out.summary.incomplete ? " (incomplete: " : " (stopped: ") +
+                      out.summary.stopped_because + ")";
+    // A target that stopped serving fails the run even when no case it ran failed; a signal
+    // exits as the shell expects (130 for SIGINT, 143 for SIGTERM).
+    out.exit = sig ? 128 + sig : exit_failed;
   }
   return out;
 }

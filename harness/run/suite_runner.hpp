@@ -18,6 +18,8 @@ struct suite_options {
   unsigned jobs = 1;
   bool strict = false;    // non-strict verdicts count as failures
   bool terminal = false;  // live progress on one updating line instead of a line per case
+  // --total-timeout: the cases not reached by then are marked not run (0: no bound).
+  std::uint32_t total_timeout_ms = 0;
   // True for a failing result the baseline accepts: it is shown but does not fail the run.
   std::function<bool(const case_result&)> accepted;
 };

@@ -7,6 +7,7 @@
 #include "run/stop_request.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
+#include "wsspec/reports/run_limits.hpp"
 
 namespace wsspec {
 
@@ -18,17 +19,59 @@ std::string as_string(std::span<const std::uint8_t> s) {
   return std::string(reinterpret_cast<const char*>(s.data()), s.size());
 }
 
-codec::reader_options reading_a_server(std::uint64_t max_message_size) {
+codec::reader_options reading_a_server(const target_limits& limits) {
   codec::reader_options r;
   r.decoder = codec::decoder_options::client();
-  r.assembler.max_message_size = max_message_size;
+  r.decoder.max_frame_payload = limits.frame_bytes;
+  r.assembler.max_message_size = limits.message_bytes;
   return r;
+}
+
+codec::http_limits reading_a_response(const target_limits& limits) {
+  codec::http_limits l = generous_http_limits();
+  l.max_head_bytes = static_cast<std::size_t>(limits.head_bytes);
+  l.max_line_bytes = std::min(l.max_line_bytes, l.max_head_bytes);
+  return l;
 }
 
 }  // namespace
 
-target_reader::target_reader(connection& conn, io_activity& io, std::uint64_t max_message_size)
-    : conn_(conn), io_(io), frames_(reading_a_server(max_message_size)) {}
+std::string limit_hit(const observation& o, const target_limits& limits) {
+  using codec::http_error;
+  using codec::protocol_error;
+  auto beyond = [](const char* what, const char* flag, std::uint64_t limit) {
+    return std::string(what) + " beyond wsspec's " + flag + " of " + size_text(limit);
+  };
+  if (o.what == kind::response) {
+    switch (o.rule.http) {
+      case http_error::start_line_too_long:
+      case http_error::field_line_too_long:
+      case http_error::head_too_large:
+        return beyond("a response head", "--max-head", limits.head_bytes);
+      case http_error::too_many_fields:
+        return "a response head of more than " +
+               std::to_string(generous_http_limits().max_header_count) + " header fields";
+      default:
+        return "";
+    }
+  }
+  if (o.what != kind::broke_rule) return "";
+  switch (o.rule.frame) {
+    case protocol_error::frame_too_large:
+      return beyond("a frame", "--max-frame", limits.frame_bytes);
+    case protocol_error::message_too_large:
+    case protocol_error::inflated_message_too_large:
+      return beyond("a message", "--max-message", limits.message_bytes);
+    default:
+      return "";
+  }
+}
+
+target_reader::target_reader(connection& conn, io_activity& io, const target_limits& limits)
+    : conn_(conn),
+      io_(io),
+      frames_(reading_a_server(limits)),
+      head_limits_(reading_a_response(limits)) {}
 
 void target_reader::await_response(const opening_request& request) {
   request_ = &request;
@@ -87,6 +130,9 @@ std::optional<observation> target_reader::fill(std::uint32_t idle_ms, bool own_o
       saw_timeout_ = true;
       o.what = kind::idle_timeout;
       o.idle_ms = idle_ms;
+      // The bound, not idleness, ended it: the target was still sending (a trickle).
+      o.bound = now >= io_.hard_deadline && now - io_.own < std::chrono::milliseconds(idle_ms);
+      if (!for_frames) o.size = http_inbox_.size();
       return o;
     }
     tcp_gone_ = true;
@@ -99,7 +145,7 @@ std::optional<observation> target_reader::fill(std::uint32_t idle_ms, bool own_o
 }
 
 observation target_reader::read_response(std::uint32_t idle_ms, bool own_only) {
-  codec::response_parser parser(generous_http_limits());
+  codec::response_parser parser(head_limits_);
   while (true) {
     const auto pr = parser.parse(http_inbox_);
     if (pr.status == codec::http_parse_status::complete) {

@@ -36,9 +36,22 @@ struct io_activity {
   }
 };
 
+// What wsspec reads from a target at most (wsspec run's --max-head, --max-frame, --max-message):
+// beyond them the reader stops with the codec's limit error, and the case is not judged.
+struct target_limits {
+  std::uint64_t head_bytes = 256 << 10;  // Chromium's limit for a response head
+  std::uint64_t frame_bytes = std::uint64_t{64} << 20;
+  std::uint64_t message_bytes = std::uint64_t{64} << 20;
+};
+
+// What of wsspec's limits an observation ran into ("a message beyond wsspec's --max-message of
+// 64 MiB"), or "" when none: the target sent more than wsspec accepts, which no RFC forbids,
+// so the case cannot be judged.
+std::string limit_hit(const observation& o, const target_limits& limits);
+
 class target_reader {
  public:
-  target_reader(connection& conn, io_activity& io, std::uint64_t max_message_size);
+  target_reader(connection& conn, io_activity& io, const target_limits& limits);
 
   // The opening request was sent: the next observation is its response.
   void await_response(const opening_request& request);
@@ -68,6 +81,7 @@ class target_reader {
   const opening_request* request_ = nullptr;
   std::string http_inbox_;
   codec::message_reader frames_;
+  codec::http_limits head_limits_;
   std::vector<std::string> barriers_;
   std::string server_header_;
   std::optional<std::uint16_t> close_code_;

@@ -621,6 +621,7 @@ void write_header(std::string& out, const run_summary& run, const std::array<int
   item("Started", run.started_at.empty() ? std::string("<span class=\"none\">unknown</span>")
                                          : text(human_date(run.started_at)));
   item("Duration", human_ms(run.duration_ms));
+  if (run.limits.known()) item("Limits", text(limits_text(run.limits)), true);
   if (!run.command.empty()) item("Command", "<code>" + text(run.command) + "</code>", true);
   out += "</dl>\n</header>\n";
 }

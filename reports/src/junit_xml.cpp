@@ -167,6 +167,7 @@ std::string render_junit(const run_summary& run) {
   if (!run.started_at.empty()) out += property("started_at", attr(run.started_at, 64));
   if (run.incomplete) out += property("incomplete", "true");
   if (!run.stopped_because.empty()) out += property("stopped", attr(run.stopped_because, 2000));
+  if (run.limits.known()) out += property("limits", attr(limits_text(run.limits), prop_bytes));
   if (!run.command.empty()) out += property("command", attr(run.command, prop_bytes));
   out += "  </properties>\n";
   for (std::size_t a = 0; a < areas.size(); ++a) {

@@ -150,6 +150,11 @@ std::string describe(const observation& o) {
     case k::tcp_end:
       return o.reset ? "a TCP reset" : "the TCP connection closed by the target";
     case k::idle_timeout: {
+      if (o.bound)
+        return "an answer without end: the case's time bound ran out while the target kept "
+               "sending" +
+               (o.size ? " (" + std::to_string(o.size) + " bytes of a response head so far)"
+                       : std::string());
       char buf[64];
       std::snprintf(buf, sizeof buf, "nothing for %.0f ms (time-out)", o.idle_ms);
       return buf;

@@ -94,6 +94,7 @@ nlohmann::json event_json(const observation& o) {
       break;
     case k::idle_timeout:
       e["idle_ms"] = o.idle_ms;
+      if (o.bound) e["bound"] = true;
       break;
     case k::write_stopped:
       e["written"] = o.size;
@@ -193,6 +194,17 @@ nlohmann::json to_json(const run_summary& run) {
   if (!run.requirements.empty()) j["requirements"] = requirements_json(run);
   if (!run.stopped_because.empty()) j["stopped"] = run.stopped_because;
   if (run.incomplete) j["incomplete"] = true;
+  if (run.limits.known()) {
+    const run_limits& l = run.limits;
+    j["limits"] = {
+        {"head_bytes", l.head_bytes},
+        {"frame_bytes", l.frame_bytes},
+        {"message_bytes", l.message_bytes},
+        {"case_timeout_ms", l.case_timeout_ms ? nlohmann::json(l.case_timeout_ms) : nullptr},
+        {"default_case_timeout_ms", l.default_case_timeout_ms},
+        {"total_timeout_ms", l.total_timeout_ms ? nlohmann::json(l.total_timeout_ms) : nullptr},
+    };
+  }
   return j;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <exception>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -177,6 +178,27 @@ case_result read_case(const json& cj, const std::string& ptr) {
   return c;
 }
 
+// A size or time-out of "limits": an unsigned integer up to `max`; null or absent leaves 0.
+template <typename T>
+void read_limit(const json& obj, std::string_view key, const std::string& ptr, T& out) {
+  const json* v = member(obj, key, ptr, false);
+  if (!v || v->is_null()) return;
+  const std::string p = child(ptr, key);
+  if (!v->is_number_unsigned() || v->get<std::uint64_t>() > std::numeric_limits<T>::max())
+    wrong_type(*v, p, "an integer >= 0 or null");
+  out = v->get<T>();
+}
+
+void read_limits(const json& l, const std::string& ptr, run_limits& out) {
+  object_at(l, ptr);
+  read_limit(l, "head_bytes", ptr, out.head_bytes);
+  read_limit(l, "frame_bytes", ptr, out.frame_bytes);
+  read_limit(l, "message_bytes", ptr, out.message_bytes);
+  read_limit(l, "case_timeout_ms", ptr, out.case_timeout_ms);
+  read_limit(l, "default_case_timeout_ms", ptr, out.default_case_timeout_ms);
+  read_limit(l, "total_timeout_ms", ptr, out.total_timeout_ms);
+}
+
 void read_summary_counts(const json& s, const std::string& ptr) {
   object_at(s, ptr);
   // The counts are recomputed from the cases; here they only have to be well-formed.
@@ -214,6 +236,7 @@ run_summary read_run(const json& j) {
     if (!inc->is_boolean()) wrong_type(*inc, "/incomplete", "a boolean");
     r.incomplete = inc->get<bool>();
   }
+  if (const json* l = member(j, "limits", root, false)) read_limits(*l, "/limits", r.limits);
   if (const json* b = member(j, "baseline", root, false)) {
     object_at(*b, "/baseline");
     read_string(*b, "file", "/baseline", r.baseline_file);

@@ -681,6 +681,29 @@ TEST(HandshakeResponse, UpgradeAndConnection) {
   expect_response_error(bad_connection, response_error::connection_not_upgrade, "4.1");
 }
 
+// A client reads the reason phrase as text and header names without regard to case (RFC 9112
+// 4: "A client SHOULD ignore the reason-phrase content"; RFC 9110 5.1: field names are
+// case-insensitive), as browsers do: none of these is a broken 101.
+TEST(HandshakeResponse, OddReasonPhrasesAndHeaderNameCaseAreValid) {
+  const std::string fields_upper =
+      "UPGRADE: WEBSOCKET\r\nCONNECTION: UPGRADE\r\n"
+      "SEC-WEBSOCKET-ACCEPT: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSEC-WEBSOCKET-PROTOCOL: chat\r\n\r\n";
+  const std::string fields_lower =
+      "upgrade: websocket\r\nconnection: upgrade\r\n"
+      "sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nsec-websocket-protocol: chat\r\n\r\n";
+  for (const std::string status_line :
+       {"HTTP/1.1 101 Switching Protocols", "HTTP/1.1 101 OK", "HTTP/1.1 101 ", "HTTP/1.1 101",
+        "HTTP/1.1 101 Web Socket Protocol Handshake", "HTTP/1.1 101 switching protocols",
+        "HTTP/1.1 101 \xc3\x9c"
+        "bergang (obs-text)"}) {
+    for (const std::string& fields : {fields_upper, fields_lower}) {
+      const response_validation v = check(status_line + "\r\n" + fields);
+      EXPECT_TRUE(v.ok()) << status_line << "\n" << fields << v.message;
+      EXPECT_EQ(v.protocol, "chat");
+    }
+  }
+}
+
 TEST(HandshakeResponse, Accept) {
   server_response missing = sample_response();
   remove_fields(missing.fields, "Sec-WebSocket-Accept");

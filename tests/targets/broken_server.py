@@ -21,6 +21,16 @@ DEFECT is one of:
   bare-lf-101            ends the lines of its 101 with a bare LF ("\\n", as code written with
                          PHP_EOL or many tutorials does), otherwise correct: wsspec must read
                          it (RFC 9112 2.2 lets a recipient) and fail only handshake/response-crlf.
+  odd-101                no defect at all, only an unusual 101: the reason phrase "OK",
+                         header names in upper and lower case, "WebSocket" and
+                         "keep-alive, Upgrade" as values. RFC 9112 4 and RFC 9110 5.1 make all
+                         of it valid: every case must run and pass.
+  hangs-after-20         serves its first 20 connections correctly, then stops answering:
+                         every later connection is accepted and read, never answered (held
+                         until the client closes it, at most 30 s). wsspec must say early
+                         that the target went quiet, confirm on a new connection that it
+                         hangs, stop the run, name the case after which it happened, and mark
+                         the cases it did not reach as not run.
   garbage-handshake      answers every opening request with a line that is not HTTP and
                          closes: reachable, but no usable 101 (wsspec must still write its
                          reports, every case fail and marked not run, exit 1).
@@ -50,7 +60,7 @@ import threading
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping", "bare-lf-101",
-           "garbage-handshake")
+           "garbage-handshake", "hangs-after-20", "odd-101")
 MAX_HEAD = 16 * 1024
 MAX_MESSAGE = 64 * 1024 * 1024
 IDLE_TIMEOUT = 10.0
@@ -140,6 +150,14 @@ def handshake(sock):
         raise Closed()
     accept = base64.b64encode(hashlib.sha1(key.encode("latin-1") + GUID).digest()).decode()
     eol = "\n" if DEFECT == "bare-lf-101" else "\r\n"
+    if DEFECT == "odd-101":
+        sock.sendall(("HTTP/1.1 101 OK\r\n"
+                      "UPGRADE: WebSocket\r\n"
+                      "connection: keep-alive, Upgrade\r\n"
+                      "sec-websocket-ACCEPT: " + accept + "\r\n"
+                      "server: broken_server.py (defect: odd-101)\r\n"
+                      "\r\n").encode("latin-1"))
+        return rest
     sock.sendall(("HTTP/1.1 101 Switching Protocols" + eol +
                   "Upgrade: websocket" + eol +
                   "Connection: Upgrade" + eol +
@@ -272,8 +290,26 @@ def finish(sock):
         pass
 
 
+CONNECTIONS = 0
+CONNECTIONS_LOCK = threading.Lock()
+
+
+def hold(sock):
+    """Reads and discards until the client closes, answering nothing (at most 30 s)."""
+    sock.settimeout(30.0)
+    while sock.recv(65536):
+        pass
+
+
 def handle(sock, slots):
+    global CONNECTIONS
     try:
+        with CONNECTIONS_LOCK:
+            CONNECTIONS += 1
+            n = CONNECTIONS
+        if DEFECT == "hangs-after-20" and n > 20:
+            hold(sock)
+            return
         serve(sock)
         finish(sock)
     except (Closed, OSError):

@@ -9,9 +9,15 @@
 #                          fragmentation/fragmented-ping* cases pass;
 #   pongs-fragmented-ping  fragmentation/fragmented-ping and its two chop variants are fail,
 #                          the framing/unmasked-* cases pass;
-#   none                   all of them pass;
+#   none, odd-101          all of them pass (odd-101: a 101 with the reason phrase "OK" and
+#                          header names in odd case, which RFC 9112/9110 allow);
 #   bare-lf-101            handshake/response-crlf (also run) is fail, every other case passes:
 #                          wsspec reads a 101 with bare LF line ends and judges only that;
+#   hangs-after-20         the target stops answering after 20 connections (with a wider
+#                          selection, 1.*,2.*,5.*): wsspec says so early in its output ("no byte
+#                          has moved ..."), stops the run within 60 s, names the case after
+#                          which the target stopped answering in results.json's "stopped", and
+#                          marks the cases it did not reach error and not run; exit 1;
 #   garbage-handshake      the target answers no opening request with a 101: wsspec still
 #                          writes results.json, index.html and junit.xml, every case is fail
 #                          and marked not run, results.json says why the run stopped.
@@ -38,7 +44,8 @@ fail() {
 }
 
 case $defect in
-  none | accepts-unmasked | pongs-fragmented-ping | bare-lf-101 | garbage-handshake) ;;
+  none | odd-101 | accepts-unmasked | pongs-fragmented-ping | bare-lf-101 | garbage-handshake) ;;
+  hangs-after-20) cases='1.*,2.*,5.*' ;;
   *) fail "unknown defect $defect" ;;
 esac
 
@@ -73,8 +80,11 @@ done
 echo "broken_server_checks: defect $defect, server PID $server at $url"
 
 status=0
-timeout 150 "$wsspec" run "$url" --cases "$cases" --out "$out" "$@" || status=$?
-echo "broken_server_checks: wsspec exited $status"
+started=$(date +%s)
+timeout 150 "$wsspec" run "$url" --cases "$cases" --out "$out" "$@" >"$out/wsspec.log" || status=$?
+took=$(($(date +%s) - started))
+cat "$out/wsspec.log"
+echo "broken_server_checks: wsspec exited $status after $took s"
 case $status in
   0 | 1) ;;
   2) fail "wsspec refused the run (exit 2): a pattern of --cases '$cases' may match no case yet" ;;
@@ -85,13 +95,44 @@ esac
 [ -s "$out/index.html" ] || fail "no $out/index.html"
 [ -s "$out/junit.xml" ] || fail "no $out/junit.xml"
 
-"$python" - "$out/results.json" "$defect" "$status" <<'EOF'
+"$python" - "$out/results.json" "$defect" "$status" "$out/wsspec.log" "$took" <<'EOF'
 import json
 import sys
 
-path, defect, status = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, defect, status, log, took = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], \
+    int(sys.argv[5])
 results = json.load(open(path))
 verdicts = {c["id"]: c["verdict"] for c in results["cases"]}
+if defect == "hangs-after-20":
+    problems = []
+    output = open(log).read()
+    stopped = results.get("stopped", "")
+    not_run = [c for c in results["cases"] if c.get("not_run")]
+    if status != 1:
+        problems.append("wsspec exited %d, expected 1 (the target stopped answering)" % status)
+    if took > 60:
+        problems.append("the run took %d s, expected at most 60" % took)
+    if "no byte has moved to or from the target for" not in output:
+        problems.append("the output never said the target went quiet")
+    if not stopped.startswith("the target stopped answering after "):
+        problems.append("results.json does not say the target stopped answering: %r" % stopped)
+    elif stopped[len("the target stopped answering after "):].split(":")[0] not in verdicts:
+        problems.append("'stopped' names no case of the run: %r" % stopped)
+    if not not_run or any(c["verdict"] != "error" for c in not_run):
+        problems.append("expected cases marked error and not run, got %d not run: %r"
+                        % (len(not_run), sorted({c["verdict"] for c in not_run})))
+    if results.get("incomplete"):
+        problems.append("marked incomplete: a target that stopped answering is no interruption")
+    ran = [c for c in results["cases"] if not c.get("not_run")]
+    if not any(c["verdict"] == "pass" for c in ran):
+        problems.append("no case passed before the target stopped answering")
+    for p in problems:
+        print("FAIL: defect %s: %s" % (defect, p), file=sys.stderr)
+    if problems:
+        sys.exit(1)
+    print("broken_server_checks: ok, defect %s: %d ran, %d not run, %d s; stopped: %s"
+          % (defect, len(ran), len(not_run), took, stopped))
+    sys.exit(0)
 if defect == "garbage-handshake":
     problems = []
     if status != 1:
@@ -136,7 +177,7 @@ for case_id in sorted(set(verdicts) - expected_ids):
     if verdicts[case_id] != wanted:
         problems.append("%s (not in the list) is %s, expected %s"
                         % (case_id, verdicts[case_id], wanted))
-wanted_status = 0 if defect == "none" else 1
+wanted_status = 0 if defect in ("none", "odd-101") else 1
 if status != wanted_status:
     problems.append("wsspec exited %d, expected %d" % (status, wanted_status))
 for p in problems:

@@ -55,7 +55,8 @@ struct observation {
     close,         // `code` (none for an empty body), reason in `preview`
     broke_rule,    // the target broke a rule: `rule`
     tcp_end,       // the target closed TCP (`reset`: with a reset)
-    idle_timeout,  // nothing moved for `idle_ms`
+    idle_timeout,  // nothing moved for `idle_ms`; or, with `bound`, the case's wall-time bound
+                   // ran out while the target still moved bytes (`size` of a response head)
     // wsspec's own checks
     liveness,       // a second connection: `alive`
     not_connected,  // no TCP connection (or TLS session) at all: `detail`
@@ -79,6 +80,7 @@ struct observation {
   int status = 0;
   bool reset = false;
   double idle_ms = 0;
+  bool bound = false;  // idle_timeout: the case's time bound ended the wait, not idleness
   bool alive = false;
   bool matched_barrier = false;  // a pong that answered a barrier ping
   bool bare_lf = false;          // response: some lines end with a lone LF, not CRLF

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wsspec/reports/case_result.hpp"
+#include "wsspec/reports/run_limits.hpp"
 
 namespace wsspec {
 
@@ -36,8 +37,11 @@ struct run_summary {
   // --baseline: the file and how the run compares with it (ids).
   // Why the run stopped before running (some of) its cases; empty when it ran them all.
   std::string stopped_because;
-  // The run was interrupted (SIGINT, SIGTERM): the cases marked not_run were not judged.
+  // The run ended early (SIGINT, SIGTERM, --total-timeout): the cases marked not_run were not
+  // judged.
   bool incomplete = false;
+  // What the run accepted from the target and how long it waited (unknown: not recorded).
+  run_limits limits;
 
   std::string baseline_file;
   std::vector<std::string> baseline_accepted, baseline_new_failures, baseline_now_passing;
