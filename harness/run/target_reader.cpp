@@ -67,6 +67,16 @@ std::string limit_hit(const observation& o, const target_limits& limits) {
   }
 }
 
+// A wait that ended inside a frame says how much of it came: a frame shorter than its length
+// field is found here, not mistaken for a silent target.
+void target_reader::note_unfinished_frame(observation& o, bool for_frames) const {
+  if (!for_frames) return;
+  if (const auto u = frames_.unfinished()) {
+    o.length = u->announced;
+    o.size = u->received;
+  }
+}
+
 target_reader::target_reader(connection& conn, io_activity& io, const target_limits& limits)
     : conn_(conn),
       io_(io),
@@ -133,6 +143,7 @@ std::optional<observation> target_reader::fill(std::uint32_t idle_ms, bool own_o
       // The bound, not idleness, ended it: the target was still sending (a trickle).
       o.bound = now >= io_.hard_deadline && now - io_.own < std::chrono::milliseconds(idle_ms);
       if (!for_frames) o.size = http_inbox_.size();
+      note_unfinished_frame(o, for_frames);
       return o;
     }
     tcp_gone_ = true;
@@ -140,6 +151,7 @@ std::optional<observation> target_reader::fill(std::uint32_t idle_ms, bool own_o
     o.what = kind::tcp_end;
     o.reset = reset_;
     o.detail = r.message;
+    note_unfinished_frame(o, for_frames);
     return o;
   }
 }

@@ -75,6 +75,7 @@ class target_reader {
   std::optional<observation> fill(std::uint32_t idle_ms, bool own_only, bool for_frames);
   observation read_response(std::uint32_t idle_ms, bool own_only);
   observation decoded(codec::read_status s);
+  void note_unfinished_frame(observation& o, bool for_frames) const;
 
   connection& conn_;
   io_activity& io_;

@@ -90,6 +90,17 @@ std::string describe(const violation& v) {
   return s;
 }
 
+namespace {
+
+// A wait that ended inside a frame: how much of what its header announced came.
+std::string inside_frame(const observation& o) {
+  if (!o.length) return "";
+  return " inside a frame whose header announced " + std::to_string(*o.length) +
+         " payload bytes, of which " + std::to_string(o.size) + " came";
+}
+
+}  // namespace
+
 std::string describe(const observation& o) {
   using k = observation::kind;
   const std::string payload = payload_text(o.preview, o.size);
@@ -148,16 +159,18 @@ std::string describe(const observation& o) {
       return o.rule.frame != codec::protocol_error::none ? "an invalid frame: " + describe(o.rule)
                                                          : describe(o.rule);
     case k::tcp_end:
-      return o.reset ? "a TCP reset" : "the TCP connection closed by the target";
+      return (o.reset ? "a TCP reset" : "the TCP connection closed by the target") +
+             inside_frame(o);
     case k::idle_timeout: {
       if (o.bound)
         return "an answer without end: the case's time bound ran out while the target kept "
                "sending" +
-               (o.size ? " (" + std::to_string(o.size) + " bytes of a response head so far)"
-                       : std::string());
+               (o.length ? inside_frame(o)
+                : o.size ? " (" + std::to_string(o.size) + " bytes of a response head so far)"
+                         : std::string());
       char buf[64];
       std::snprintf(buf, sizeof buf, "nothing for %.0f ms (time-out)", o.idle_ms);
-      return buf;
+      return buf + inside_frame(o);
     }
     case k::liveness:
       return o.alive ? "liveness check: a new connection completed a handshake and an echo"

@@ -91,10 +91,12 @@ nlohmann::json event_json(const observation& o) {
       break;
     case k::tcp_end:
       e["reset"] = o.reset;
+      if (o.length) e["frame_unfinished"] = {{"announced", *o.length}, {"received", o.size}};
       break;
     case k::idle_timeout:
       e["idle_ms"] = o.idle_ms;
       if (o.bound) e["bound"] = true;
+      if (o.length) e["frame_unfinished"] = {{"announced", *o.length}, {"received", o.size}};
       break;
     case k::write_stopped:
       e["written"] = o.size;

@@ -747,5 +747,31 @@ TEST(MessageReader, PrepareAndCommit) {
   EXPECT_EQ(std::string(r.message().begin(), r.message().end()), "hi");
 }
 
+// A peer that stops inside a frame: how much of what the header announced came.
+TEST(MessageReader, UnfinishedFrameSaysAnnouncedAndReceived) {
+  message_reader r(client());
+  EXPECT_FALSE(r.unfinished()) << "nothing fed";
+  const bytes first = parse_input("81 05 'abc' 81 7e 00");  // 3 of 5, then part of a header
+  r.feed(std::span(first).first(1));
+  EXPECT_EQ(r.next(), read_status::need_more);
+  EXPECT_FALSE(r.unfinished()) << "inside a header: nothing announced yet";
+  r.feed(std::span(first).subspan(1, 4));
+  EXPECT_EQ(r.next(), read_status::need_more);
+  ASSERT_TRUE(r.unfinished());
+  EXPECT_EQ(r.unfinished()->announced, 5u);
+  EXPECT_EQ(r.unfinished()->received, 3u);
+  const bytes rest = parse_input("'de' 81 7e 00");
+  r.feed(rest);
+  EXPECT_EQ(r.next(), read_status::message);
+  EXPECT_EQ(r.next(), read_status::need_more);
+  EXPECT_FALSE(r.unfinished()) << "the next frame's header is incomplete";
+  const bytes length_and_some = parse_input("c8 'xy'");  // 200 announced, 2 came
+  r.feed(length_and_some);
+  EXPECT_EQ(r.next(), read_status::need_more);
+  ASSERT_TRUE(r.unfinished());
+  EXPECT_EQ(r.unfinished()->announced, 200u);
+  EXPECT_EQ(r.unfinished()->received, 2u);
+}
+
 }  // namespace
 }  // namespace wsspec::codec

@@ -25,6 +25,12 @@ DEFECT is one of:
                          header names in upper and lower case, "WebSocket" and
                          "keep-alive, Upgrade" as values. RFC 9112 4 and RFC 9110 5.1 make all
                          of it valid: every case must run and pass.
+  tutorial-server        the first server many people write: its 101 ends lines with a bare
+                         LF, it encodes lengths below 126 in 16 bits (5.2: the minimal number
+                         of bytes MUST be used), echoes binary messages as text, sends text
+                         echoes of 126 bytes or more one byte short of their length field,
+                         and on a close frame drops TCP without answering it (5.5.1, 7.1.2).
+                         wsspec must read the 101 and find each of these in its own case.
   hangs-after-20         serves its first 20 connections correctly, then stops answering:
                          every later connection is accepted and read, never answered (held
                          until the client closes it, at most 30 s). wsspec must say early
@@ -60,7 +66,7 @@ import threading
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping", "bare-lf-101",
-           "garbage-handshake", "hangs-after-20", "odd-101")
+           "garbage-handshake", "hangs-after-20", "odd-101", "tutorial-server")
 MAX_HEAD = 16 * 1024
 MAX_MESSAGE = 64 * 1024 * 1024
 IDLE_TIMEOUT = 10.0
@@ -149,7 +155,7 @@ def handshake(sock):
         sock.sendall(b"this is not an HTTP response\r\n\r\n")
         raise Closed()
     accept = base64.b64encode(hashlib.sha1(key.encode("latin-1") + GUID).digest()).decode()
-    eol = "\n" if DEFECT == "bare-lf-101" else "\r\n"
+    eol = "\n" if DEFECT in ("bare-lf-101", "tutorial-server") else "\r\n"
     if DEFECT == "odd-101":
         sock.sendall(("HTTP/1.1 101 OK\r\n"
                       "UPGRADE: WebSocket\r\n"
@@ -176,6 +182,17 @@ def frame(opcode, payload):
     else:
         head = struct.pack("!BBQ", 0x80 | opcode, 127, n)
     return head + payload
+
+
+def tutorial_echo(opcode, payload):
+    """An echo as a hand-written server gets it wrong: a binary message as text; a text one
+    with a length under 126 in the 16-bit field, a longer one a byte short of its length."""
+    if opcode == OP_BINARY:
+        return frame(OP_TEXT, payload)
+    n = len(payload)
+    if n < 126:
+        return struct.pack("!BBH", 0x80 | OP_TEXT, 126, n) + payload
+    return frame(OP_TEXT, payload)[:-1]
 
 
 def unmask(data, key):
@@ -233,6 +250,8 @@ def serve(sock):
                     raise Fail(1002, "fragmented control frame (5.4, 5.5)")
                 # The defect: answered as if it were a whole ping. The continuation that
                 # follows then has no message to continue and fails the connection below.
+            if opcode == OP_CLOSE and DEFECT == "tutorial-server":
+                raise Closed()
             if opcode == OP_CLOSE:
                 reply = b""
                 if len(payload) == 1:
@@ -270,7 +289,10 @@ def serve(sock):
                     utf8.decode(payload, final=fin)
                 except UnicodeDecodeError:
                     raise Fail(1007, "invalid UTF-8 in a text message (8.1)") from None
-            if fin:
+            if fin and DEFECT == "tutorial-server":
+                sock.sendall(tutorial_echo(message_opcode, bytes(message)))
+                message_opcode, message, utf8 = None, bytearray(), None
+            elif fin:
                 sock.sendall(frame(message_opcode, bytes(message)))
                 message_opcode, message, utf8 = None, bytearray(), None
     except Fail as failure:

@@ -18,6 +18,11 @@
 #                          has moved ..."), stops the run within 60 s, names the case after
 #                          which the target stopped answering in results.json's "stopped", and
 #                          marks the cases it did not reach error and not run; exit 1;
+#   tutorial-server        a bare-LF 101 and four frame-level defects (with its own selection,
+#                          1.1.1,1.1.3,1.2.1,7.3.1,handshake/response-crlf): each case is fail
+#                          and its reason names its defect: a non-minimal length (5.2), a frame
+#                          one byte short of its length field, binary echoed as text, a close
+#                          answered by dropping TCP, the bare LF;
 #   garbage-handshake      the target answers no opening request with a 101: wsspec still
 #                          writes results.json, index.html and junit.xml, every case is fail
 #                          and marked not run, results.json says why the run stopped.
@@ -46,6 +51,7 @@ fail() {
 case $defect in
   none | odd-101 | accepts-unmasked | pongs-fragmented-ping | bare-lf-101 | garbage-handshake) ;;
   hangs-after-20) cases='1.*,2.*,5.*' ;;
+  tutorial-server) cases='1.1.1,1.1.3,1.2.1,7.3.1,handshake/response-crlf' ;;
   *) fail "unknown defect $defect" ;;
 esac
 
@@ -103,6 +109,31 @@ path, defect, status, log, took = sys.argv[1], sys.argv[2], int(sys.argv[3]), sy
     int(sys.argv[5])
 results = json.load(open(path))
 verdicts = {c["id"]: c["verdict"] for c in results["cases"]}
+if defect == "tutorial-server":
+    wanted = {
+        "framing/text-length-0": "not encoded in the minimal number of bytes (RFC 6455 5.2)",
+        "framing/text-length-126":
+            "inside a frame whose header announced 126 payload bytes, of which 125 came",
+        "framing/binary-length-0": "got a text message of 0 bytes",
+        "close/empty-body": "got the TCP connection closed by the target",
+        "handshake/response-crlf": "the 101 ends lines with a bare LF",
+    }
+    problems = []
+    reasons = {c["id"]: c["reason"] for c in results["cases"]}
+    for case_id, said in wanted.items():
+        if verdicts.get(case_id) != "fail":
+            problems.append("%s is %s, expected fail" % (case_id, verdicts.get(case_id)))
+        elif said not in reasons[case_id]:
+            problems.append("%s: the reason %r does not say %r" % (case_id, reasons[case_id], said))
+    if status != 1:
+        problems.append("wsspec exited %d, expected 1" % status)
+    for p in problems:
+        print("FAIL: defect %s: %s" % (defect, p), file=sys.stderr)
+    if problems:
+        sys.exit(1)
+    print("broken_server_checks: ok, defect %s: each of %d defects found by its case"
+          % (defect, len(wanted)))
+    sys.exit(0)
 if defect == "hangs-after-20":
     problems = []
     output = open(log).read()

@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -111,6 +112,17 @@ class message_reader {
   bool at_frame_boundary() const noexcept { return decoder_.at_frame_boundary(); }
   // A fragmented message is unfinished.
   bool in_message() const noexcept { return assembler_.in_message(); }
+  // Inside a frame whose header is complete: the payload length it announced and how many of
+  // those bytes arrived so far. Empty at a frame boundary or inside a header. (A peer that stops
+  // or closes here sent a frame shorter than its length field says.)
+  struct unfinished_frame {
+    std::uint64_t announced = 0;
+    std::uint64_t received = 0;
+  };
+  std::optional<unfinished_frame> unfinished() const noexcept {
+    if (decoder_.at_frame_boundary() || payload_start_ <= frame_start_) return std::nullopt;
+    return unfinished_frame{header_.payload_length, consumed_ - payload_start_};
+  }
 
   // After sending a close frame an endpoint ignores data frames (RFC 6455 5.5.1, 1.4): from
   // the next byte on, text, binary and continuation frames are decoded (header rules still

@@ -55,6 +55,8 @@ struct observation {
     close,         // `code` (none for an empty body), reason in `preview`
     broke_rule,    // the target broke a rule: `rule`
     tcp_end,       // the target closed TCP (`reset`: with a reset)
+                   // tcp_end, idle_timeout inside a frame: `length` is the payload length its
+                   // header announced, `size` the payload bytes of it that came
     idle_timeout,  // nothing moved for `idle_ms`; or, with `bound`, the case's wall-time bound
                    // ran out while the target still moved bytes (`size` of a response head)
     // wsspec's own checks
