@@ -12,6 +12,7 @@ ninja-build
 pkg-config
 clang
 libclang-rt-14-dev
+llvm
 libssl-dev
 zlib1g-dev
 libasio-dev
