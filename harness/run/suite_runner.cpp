@@ -224,18 +224,17 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   // A case that ended waiting on a silent target: is it only this connection (the case's
   // finding), or has the target stopped answering anyone? A new connection decides, given
   // long enough that a target busy with a neighbour's megabytes still answers it.
-  auto still_answering = [&](const case_result& r) {
+  auto check_still_answering = [&](const case_result& r) {
     const bool waited_out = std::any_of(r.events.begin(), r.events.end(), [](const observation& o) {
       return o.what == observation::kind::idle_timeout;
     });
-    if (!waited_out || r.alive != case_result::liveness::unchecked || stop_requested()) return true;
+    if (!waited_out || r.alive != case_result::liveness::unchecked || stop_requested()) return;
     std::string why;
-    if (check_liveness(run, why) != case_result::liveness::hung) return true;
-    if (check_liveness(run, why, hung_confirm_ms) != case_result::liveness::hung) return true;
+    if (check_liveness(run, why) != case_result::liveness::hung) return;
+    if (check_liveness(run, why, hung_confirm_ms) != case_result::liveness::hung) return;
     target_stopped("the target stopped answering after " + r.id +
                    ": a new connection's opening handshake and echo got no answer in " +
                    std::to_string(hung_confirm_ms / 1000) + " s");
-    return false;
   };
 
   auto run_all = [&](const std::vector<std::size_t>& which, unsigned jobs) {
@@ -255,7 +254,7 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
             target_stopped("the target died after " + r.id +
                            " (a new connection: " + liveness_detail(r) + ")");
           else
-            still_answering(r);
+            check_still_answering(r);
         }
         {
           std::lock_guard lock(print_mutex);
