@@ -18,7 +18,9 @@ with os.wait4 for the kernel's figure of its peak RSS, and checks, one line each
   files     OUT_DIR has results.json, index.html and junit.xml; junit.xml parses;
   results   results.json parses, has exactly one entry per selected case (the ids `WSSPEC
             list --json --cases CASES...` gives), each with a verdict, a summary that counts
-            them all, and is not marked "incomplete";
+            them all, and is not marked "incomplete"; against a target that answers every
+            new connection (markup-everywhere, close-storm, endless-frames) no case is left
+            unrun as if it had died (wsspec runs with --jobs 1, the selection in order);
   memory    peak RSS <= 64 MiB + the largest message wsspec accepts (results.json
             limits.message_bytes, 64 MiB by default: 128 MiB); the figure is printed;
   markup    tests/reports/browser/markup_check.mjs opens OUT_DIR/index.html in headless
@@ -29,7 +31,7 @@ with os.wait4 for the kernel's figure of its peak RSS, and checks, one line each
 
 The wall bound, from the selection: every case is bounded by 4 x its time-out + 2 s
 (harness/run/interpreter.hpp, total_bound); the pre-flight probe counts as one more case;
-the worst case runs them one after another (as --jobs 1 would). A case after which the
+wsspec runs them one after another (--jobs 1). A case after which the
 target failed the connection or went quiet is followed by a liveness check of at most 3 s
 of idleness, and a target found hung gets one 10 s confirmation (after which the run stops):
 
@@ -68,6 +70,8 @@ BASE_RSS = 64 * MIB
 DEFAULT_MESSAGE_BYTES = 64 * MIB
 ATTACKS = ("garbage-101", "endless-head", "trickled-101", "html-403", "huge-frame-trickle",
            "endless-frames", "reset-mid-frame", "close-storm", "markup-everywhere")
+# Attacks whose server answers every new connection with a message or a close frame.
+KEEPS_SERVING = ("markup-everywhere", "close-storm", "endless-frames")
 EXPECT_TEXT = {"markup-everywhere": "<script>window.__pwned=1</script>"}
 
 failures = []
@@ -126,8 +130,11 @@ def expected_ids(wsspec):
 
 def run_wsspec(wsspec, url, out_dir, log_path):
     """Runs wsspec; returns (wait status, peak RSS in bytes, wall seconds, killed_at_bound)."""
+    # --jobs 1: the cases in the selection's order, each after the last, so what the target
+    # did to one case's liveness check cannot depend on a neighbour (and the wall bound
+    # below is the serial worst case anyway).
     argv = [wsspec, "run", url, "--cases"] + CASES + ["--timeout", "%g" % TIMEOUT_S,
-                                                      "--out", out_dir]
+                                                      "--jobs", "1", "--out", out_dir]
     print("hostile_checks: " + " ".join(argv), flush=True)
     with open(log_path, "wb") as log:
         child = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
@@ -166,7 +173,7 @@ def describe_status(status):
     return "wait status %d" % status
 
 
-def check_results(out_dir, ids):
+def check_results(attack, out_dir, ids):
     """The files, results.json's cases, summary and completeness; returns results or None."""
     files = ("results.json", "index.html", "junit.xml")
     present = [f for f in files if os.path.isfile(os.path.join(out_dir, f))
@@ -209,6 +216,12 @@ def check_results(out_dir, ids):
           "summary %s for %d cases" % (json.dumps(summary), len(cases)))
     check(results.get("incomplete") is not True, "results: not marked incomplete",
           "incomplete: %r, stopped: %r" % (results.get("incomplete"), results.get("stopped")))
+    if attack in KEEPS_SERVING:
+        # It answers every new connection with a message or a close frame: up, however wrong
+        # its answers, so no case may be left unrun as if it had died.
+        unrun = [c.get("id") for c in cases if c.get("not_run")]
+        check(not unrun, "results: a target that keeps serving is never called dead",
+              "not run: %s; stopped: %r" % (unrun, results.get("stopped")))
     tally = {}
     for c in cases:
         key = str(c.get("verdict")) + (" (not run)" if c.get("not_run") else "")
@@ -275,7 +288,7 @@ def main():
     check(killed is None and wall <= WALL_BOUND_S, "time: ended within the wall bound",
           "%.1f s (bound %g s)%s" % (wall, WALL_BOUND_S,
                                       "; sent " + killed if killed else ""))
-    results = check_results(out_dir, ids)
+    results = check_results(attack, out_dir, ids)
     message_bytes = DEFAULT_MESSAGE_BYTES
     if results and isinstance(results.get("limits"), dict) \
             and isinstance(results["limits"].get("message_bytes"), int):
