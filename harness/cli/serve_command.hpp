@@ -1,5 +1,6 @@
-// `wsspec serve [--host H] [--port P] [--max-message BYTES] [--verbose]`: runs the reference
-// echo server (serve/echo_server.hpp) until SIGINT or SIGTERM.
+// `wsspec serve [--host H] [--port P] [--max-message BYTES] [--no-deflate]
+// [--deflate-server-window BITS] [--deflate-no-context-takeover] [--verbose]`: runs the
+// reference echo server (serve/echo_server.hpp) until SIGINT or SIGTERM.
 //
 // On start it prints exactly one line to stdout, `listening on ws://HOST:PORT/`, and flushes it,
 // so scripts and tests can read the port (useful with --port 0). Exit codes: 0 after a signal,
@@ -30,6 +31,9 @@ class serve_command {
   std::string host_ = "127.0.0.1";
   std::uint16_t port_ = 9001;
   std::uint64_t max_message_ = std::uint64_t{64} << 20;
+  bool no_deflate_ = false;
+  unsigned deflate_server_window_ = 15;
+  bool deflate_no_context_takeover_ = false;
   bool verbose_ = false;
 };
 

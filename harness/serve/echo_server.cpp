@@ -21,6 +21,25 @@
 //               (RFC 7230 6.6 describes the same "lingering close" for HTTP).
 //   done        the socket is closed; pending handlers see this and return.
 // Once a close frame is queued, the whole connection is gone within close_timeout.
+//
+// permessage-deflate (RFC 7692), all of it the codec's (permessage_deflate.hpp, inflater.hpp,
+// deflater.hpp):
+// * Negotiation (5, 7, 7.1): the client's offers are tried in its order; the first valid
+//   permessage-deflate offer the server can honour is accepted (accept_deflate_offer), with
+//   every parameter it asks for. An invalid offer (unknown or duplicate parameter, a bad window
+//   value, a value on a *_no_context_takeover) is declined, not an error (7: "a server MUST
+//   decline an extension negotiation offer"), and the next one is tried; other extensions are
+//   ignored (9.1). With no acceptable offer the connection runs without compression.
+// * Reading (6.1, 7.2.2): RSV1 on the first frame of a message means compressed; on a
+//   continuation or control frame it fails the connection with 1002 (message_reader), as does
+//   RSV1 on a connection without permessage-deflate (RFC 6455 5.2). A compressed message is
+//   inflated with the client's agreed window and context takeover, at most max_message_size
+//   inflated bytes (more is 1009, the inflater stops at the bound); data that does not inflate
+//   is 1007 (protocol_error.hpp says why); inflated text must be UTF-8 (1007, RFC 6455 8.1).
+// * Writing (6.1, 7.2.1): every echoed message is compressed (RSV1, the server's agreed window
+//   and context takeover, the 00 00 ff ff tail removed), whether it came compressed or not
+//   (6.1: a sender may choose per message; the reference server always compresses, so a client
+//   sees compression in every echo). Control frames are never compressed (6.1).
 #include "serve/echo_server.hpp"
 
 #include <array>
@@ -41,7 +60,9 @@
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
 #include "wsspec/codec/message_reader.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
 #include "wsspec/codec/protocol_error.hpp"
+#include "wsspec/codec/utf8.hpp"
 
 namespace wsspec {
 namespace {
@@ -50,14 +71,31 @@ using asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 
 // A server-to-client frame: never masked (RFC 6455 5.1), always FIN (the echo server does not
-// fragment what it sends, 5.4 allows either).
-std::vector<std::uint8_t> server_frame(codec::opcode op, std::span<const std::uint8_t> payload) {
+// fragment what it sends, 5.4 allows either). `compressed`: RSV1, the payload is a
+// permessage-deflate message (RFC 7692 6.1).
+std::vector<std::uint8_t> server_frame(codec::opcode op, std::span<const std::uint8_t> payload,
+                                       bool compressed = false) {
   codec::frame_header h;
   h.fin = true;
+  h.rsv = compressed ? codec::rsv1_bit : std::uint8_t{0};
   h.op = op;
   h.masked = false;
   return codec::encode_frame(h, payload);
 }
+
+// The server's side of the negotiation, from the command line's choices.
+codec::deflate_server_options deflate_options_of(const echo_server_options& o) {
+  codec::deflate_server_options d;
+  d.server_no_context_takeover = o.deflate_server_no_context_takeover;
+  d.server_max_window_bits = o.deflate_server_max_window_bits;
+  // The deflater honours every window 8..15 (deflater.hpp: stored blocks for 8), so no
+  // offer is declined for its server_max_window_bits.
+  d.min_server_max_window_bits = codec::min_window_bits;
+  return d;
+}
+
+// Buffers kept between messages up to this size; a larger one is released after its message.
+constexpr std::size_t kept_buffer_size = 256 * 1024;
 
 std::string endpoint_text(const tcp::socket& socket) {
   std::error_code ec;
@@ -93,16 +131,23 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
  private:
   enum class phase : std::uint8_t { handshake, open, close_wait, closing, done };
 
-  static codec::reader_options make_reader_options(const echo_server_options& o) {
+  static codec::reader_options make_reader_options(const echo_server_options& o,
+                                                   bool deflate = false) {
     codec::reader_options r;
-    // RFC 6455 5.1: a server fails the connection on an unmasked frame. No extension is
-    // negotiated, so every RSV bit is an error (5.2); lengths must be minimal (5.2).
+    // RFC 6455 5.1: a server fails the connection on an unmasked frame. Without an extension
+    // every RSV bit is an error (5.2); lengths must be minimal (5.2).
     r.decoder = codec::decoder_options::server();
     r.decoder.max_frame_payload = o.max_frame_size;
     // 10.4: the reader refuses a frame as soon as its header shows the message will be too
-    // big, rather than after buffering max_message_size bytes of it.
+    // big, rather than after buffering max_message_size bytes of it. For a compressed message
+    // this bounds the compressed bytes; the inflater bounds the inflated ones.
     r.assembler.max_message_size = o.max_message_size;
     r.assembler.collect = true;
+    if (deflate) {
+      // RFC 7692 6: permessage-deflate gives RSV1 its meaning; RSV2 and RSV3 stay errors.
+      r.decoder.allowed_rsv = codec::rsv1_bit;
+      r.assembler.compressed_messages = true;
+    }
     return r;
   }
 
@@ -261,9 +306,11 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
              "handshake rejected: " + v.message);
       return;
     }
-    // 4.2.2 step 5: 101 with the accept value. A pure echo server selects no subprotocol
-    // (4.2.2 /subprotocol/: null) and accepts no extension (9.1), whatever the client offers.
-    enqueue(codec::build_response(codec::compute_accept(v.key)));
+    // 4.2.2 step 5: 101 with the accept value. An echo server selects no subprotocol
+    // (4.2.2 /subprotocol/: null); of the extensions (9.1) only permessage-deflate.
+    std::optional<std::string> extensions;
+    if (options_.deflate) extensions = negotiate_deflate(v.extensions);
+    enqueue(codec::build_response(codec::compute_accept(v.key), std::nullopt, extensions));
     phase_ = phase::open;
     last_activity_ = steady::now();
     schedule(deadline());
@@ -274,6 +321,35 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
     std::string().swap(head_);
     parser_.reset();
     on_frame_bytes();
+  }
+
+  // RFC 7692 5, 7: the first offer that is valid and that this server can honour, in the
+  // client's order; declined offers are logged with the reason. Returns the response element,
+  // or nothing when every offer is declined. On success the connection reads RSV1 as
+  // compressed from the first frame on (the client may send right after its request).
+  std::optional<std::string> negotiate_deflate(std::span<const codec::extension_offer> offers) {
+    const codec::deflate_server_options server_options = deflate_options_of(options_);
+    for (const codec::extension_offer& offer : offers) {
+      codec::deflate_acceptance a = codec::accept_deflate_offer(offer, server_options);
+      if (a.error == codec::deflate_negotiation_error::not_permessage_deflate) continue;  // 9.1
+      if (!a.ok()) {
+        if (options_.verbose) {
+          log("permessage-deflate offer \"" + codec::format_extensions(std::span(&offer, 1)) +
+              "\" declined: " + std::string(codec::describe(a.error)) + " (" +
+              std::string(codec::rfc_section(a.error)) + ")");
+        }
+        continue;
+      }
+      const codec::extension_offer response[] = {codec::to_extension(a.response)};
+      std::string value = codec::format_extensions(response);
+      inflater_.emplace(codec::inflater_options_for(a.agreed, codec::endpoint_role::server,
+                                                    options_.max_message_size));
+      deflater_.emplace(codec::deflater_options_for(a.agreed, codec::endpoint_role::server));
+      reader_ = codec::message_reader(make_reader_options(options_, true));
+      if (options_.verbose) log("permessage-deflate accepted: " + value);
+      return value;
+    }
+    return std::nullopt;
   }
 
   void reject(int status, codec::http_fields fields, std::string_view body, std::string_view why) {
@@ -308,13 +384,50 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
           break;
         case codec::read_status::message:
           // 5.6: echo the message, same opcode, as one unfragmented unmasked frame.
-          enqueue(server_frame(reader_.message_opcode(), reader_.message()));
+          if (!deflater_) {
+            enqueue(server_frame(reader_.message_opcode(), reader_.message()));
+          } else if (!echo_compressed()) {
+            return;  // the connection was failed
+          }
           break;
         case codec::read_status::control:
           on_control_frame();
           break;
       }
     }
+  }
+
+  // With permessage-deflate: inflate the message if it came compressed (RFC 7692 7.2.2),
+  // check inflated text (RFC 6455 8.1), and echo it compressed (7.2.1). False when the
+  // connection was failed instead.
+  bool echo_compressed() {
+    const codec::opcode op = reader_.message_opcode();
+    std::span<const std::uint8_t> message = reader_.message();
+    if (reader_.message_compressed()) {
+      inflated_.clear();
+      codec::protocol_error e = inflater_->feed(message, inflated_);
+      if (e == codec::protocol_error::none) e = inflater_->finish(inflated_);
+      if (e == codec::protocol_error::none && op == codec::opcode::text &&
+          !codec::validate_utf8(inflated_).valid) {
+        e = codec::protocol_error::invalid_utf8;
+      }
+      if (e != codec::protocol_error::none) {
+        release_buffers();
+        fail(e);
+        return false;
+      }
+      message = inflated_;
+    }
+    compressed_.clear();
+    deflater_->compress(message, compressed_);
+    enqueue(server_frame(op, compressed_, true));
+    release_buffers();
+    return true;
+  }
+
+  void release_buffers() {
+    if (inflated_.capacity() > kept_buffer_size) std::vector<std::uint8_t>().swap(inflated_);
+    if (compressed_.capacity() > kept_buffer_size) std::vector<std::uint8_t>().swap(compressed_);
   }
 
   void on_control_frame() {
@@ -354,9 +467,11 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
       return;
     }
     const std::uint16_t code = codec::close_code_for(e);
+    // RFC 7692 sections come prefixed ("RFC 7692 6.1"), RFC 6455 ones bare ("5.2").
+    const std::string_view section = codec::rfc_section(e);
     log("failing the connection with " + std::to_string(code) + ": " +
-        std::string(codec::to_string(e)) + " (RFC 6455 " + std::string(codec::rfc_section(e)) +
-        ")");
+        std::string(codec::to_string(e)) + " (" + (section.starts_with("RFC") ? "" : "RFC 6455 ") +
+        std::string(section) + ")");
     // The reason is the error's identifier: ASCII, so valid UTF-8, and far below 123 bytes.
     send_close(codec::make_close_body(code, codec::to_string(e)));
     begin_closing();
@@ -469,6 +584,11 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
   std::string head_;
   codec::message_reader reader_;
   std::span<std::uint8_t> read_area_;  // where the pending read writes: reader_.prepare()
+  // permessage-deflate, when negotiated: one per direction, and their output buffers.
+  std::optional<codec::inflater> inflater_;
+  std::optional<codec::deflater> deflater_;
+  std::vector<std::uint8_t> inflated_;
+  std::vector<std::uint8_t> compressed_;
 
   bool reading_ = false;
   bool read_paused_ = false;

@@ -1,6 +1,8 @@
 // `wsspec serve`: the reference echo server. A strictly conforming RFC 6455 server built on the
-// codec, with no subprotocol and no extension, that echoes every text and binary message. It is
-// the default target of the test suite, so every case must pass against it.
+// codec, with no subprotocol, that echoes every text and binary message. Its one extension is
+// permessage-deflate (RFC 7692), negotiated when the client offers it (unless disabled): it
+// accepts the first offer it can honour and then echoes every message compressed. It is the
+// default target of the test suite, so every case must pass against it.
 //
 // One thread, one asio::io_context, asynchronous I/O, any number of concurrent connections.
 // Each connection has bounded memory and ends in bounded time whatever the peer does:
@@ -51,7 +53,16 @@ struct echo_server_options {
   std::chrono::milliseconds idle_timeout{60000};
   // Connections beyond this are accepted and closed at once.
   std::size_t max_connections = 10000;
-  // One line on stderr per connection that was failed, rejected or timed out.
+  // permessage-deflate (RFC 7692). When false, every offer is declined (RSV1 is then always an
+  // error, RFC 6455 5.2).
+  bool deflate = true;
+  // Always answer with server_no_context_takeover (7.1.1.1 lets a server add it unasked).
+  bool deflate_server_no_context_takeover = false;
+  // The largest LZ77 window the server compresses with, 8..15; below 15 the response states
+  // server_max_window_bits even when the offer did not ask (7.1.2.1).
+  std::uint8_t deflate_server_max_window_bits = 15;
+  // One line on stderr per connection that was failed, rejected or timed out, and per
+  // permessage-deflate offer accepted or declined.
   bool verbose = false;
 };
 

@@ -24,9 +24,12 @@
 
 #include "running_server.hpp"
 #include "wsspec/codec/close.hpp"
+#include "wsspec/codec/deflater.hpp"
 #include "wsspec/codec/frame_header.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
+#include "wsspec/codec/inflater.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
 #include "wsspec/codec/protocol_error.hpp"
 
 namespace {
@@ -358,8 +361,11 @@ TEST_F(EchoServer, AnswersTheRfcExampleHandshake) {
   EXPECT_TRUE(c.silent_for(50ms));
 }
 
-TEST_F(EchoServer, SelectsNoSubprotocolAndNoExtension) {
-  test_client c(port());
+TEST_F(EchoServer, SelectsNoSubprotocolAndWithoutDeflateNoExtension) {
+  wsspec::echo_server_options o = test_options();
+  o.deflate = false;  // `wsspec serve --no-deflate`
+  running_server server(o);
+  test_client c(server.port());
   ASSERT_TRUE(c.connected());
   const std::string protocols[] = {"chat", "superchat"};
   const std::string extensions[] = {"permessage-deflate; client_max_window_bits"};
@@ -878,6 +884,550 @@ TEST_F(EchoServer, DropsAPeerThatSendsButNeverReads) {
   c.socket().close();
   c.io().restart();
   c.io().run();
+}
+
+// --- permessage-deflate (RFC 7692) ---------------------------------------------------------------
+
+// The 101 for the RFC 6455 1.3 key with one Sec-WebSocket-Extensions field, spelled out: the
+// field comes after Sec-WebSocket-Accept (build_response's order).
+std::string response_with_extensions(std::string_view value) {
+  std::string r(rfc_response);
+  r.insert(r.size() - 2, "Sec-WebSocket-Extensions: " + std::string(value) + "\r\n");
+  return r;
+}
+
+// Sends the opening request with one Sec-WebSocket-Extensions field per entry of `offers`
+// (none when empty) and returns the response head.
+std::optional<std::string> handshake_offering(test_client& c, std::uint16_t port,
+                                              std::initializer_list<std::string_view> offers) {
+  if (!c.connected()) return std::nullopt;
+  auto request = codec::default_request("127.0.0.1:" + std::to_string(port), "/", rfc_key);
+  for (std::string_view o : offers)
+    request.fields.push_back({"Sec-WebSocket-Extensions", std::string(o)});
+  if (!c.write(request.serialize())) return std::nullopt;
+  return c.read_head();
+}
+
+// What the client side of the codec makes of the response to `offers`: the 101 must pass
+// validate_response, and negotiate_deflate must accept its permessage-deflate element (or find
+// none). Returns the agreed parameters, or nullopt when permessage-deflate was declined.
+// The names of the offered extensions, for validate_response (4.1 item 5 compares names).
+std::vector<std::string> offered_names(std::span<const codec::extension_offer> offers) {
+  std::vector<std::string> names;
+  for (const auto& o : offers) names.push_back(o.name);
+  return names;
+}
+
+std::optional<codec::deflate_params> client_view(std::string_view head,
+                                                 std::initializer_list<std::string_view> offers) {
+  codec::http_response parsed;
+  EXPECT_TRUE(codec::parse_response(head, parsed).complete()) << head;
+  std::vector<codec::extension_offer> offer_elements;
+  for (const auto o : offers) EXPECT_TRUE(codec::parse_extensions(o, offer_elements)) << o;
+  const codec::response_validation v =
+      codec::validate_response(parsed, rfc_key, {}, offered_names(offer_elements));
+  EXPECT_TRUE(v.ok()) << v.message;
+  const auto n = codec::negotiate_deflate(offer_elements, v.extensions);
+  if (!n) return std::nullopt;
+  EXPECT_TRUE(n->ok()) << codec::describe(n->error);
+  return n->agreed;
+}
+
+// The payload of an unmasked frame with a header of any length form.
+bytes payload_of(const bytes& frame) {
+  if (frame.size() < 2) return {};
+  const std::uint8_t len7 = frame[1] & 0x7F;
+  const std::size_t head = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
+  return bytes(frame.begin() + static_cast<std::ptrdiff_t>(std::min(head, frame.size())),
+               frame.end());
+}
+
+// A compressed server frame: RSV1, FIN, unmasked (RFC 7692 6.1, 7.2.1).
+bytes compressed_server_frame(codec::opcode op, std::span<const std::uint8_t> payload) {
+  codec::frame_header h;
+  h.rsv = codec::rsv1_bit;
+  h.op = op;
+  h.masked = false;
+  return codec::encode_frame(h, payload);
+}
+
+// A permessage-deflate client after the handshake: compresses what it sends with its agreed
+// window, inflates what the server sends, and predicts the server's bytes with a deflater of
+// the server's agreed parameters (zlib is deterministic for the same parameters and input).
+struct deflate_peer {
+  explicit deflate_peer(const codec::deflate_params& agreed)
+      : out(codec::deflater_options_for(agreed, codec::endpoint_role::client)),
+        in(codec::inflater_options_for(agreed, codec::endpoint_role::client, 64 << 20)),
+        server(codec::deflater_options_for(agreed, codec::endpoint_role::server)) {}
+
+  codec::deflater out;
+  codec::inflater in;
+  codec::deflater server;
+
+  // Reads the server's next frame: it must be exactly the compressed echo of `message`, and
+  // inflate (with the client's inflater) back to `message`. Returns the payload.
+  bytes expect_echo(test_client& c, codec::opcode op, const bytes& message, std::string_view what) {
+    const bytes expected_payload = server.compress(message);
+    const auto got = c.read_frame();
+    EXPECT_TRUE(got.has_value()) << what << ": no frame (" << c.last_error().message() << ")";
+    if (!got) return {};
+    EXPECT_TRUE(same_bytes(*got, compressed_server_frame(op, expected_payload))) << what;
+    const bytes payload = payload_of(*got);
+    bytes inflated;
+    EXPECT_EQ(in.feed(payload, inflated), codec::protocol_error::none) << what;
+    EXPECT_EQ(in.finish(inflated), codec::protocol_error::none) << what;
+    EXPECT_TRUE(same_bytes(inflated, message)) << what << ": inflated echo";
+    return payload;
+  }
+};
+
+// Opens a connection offering `offer`, which the server must accept with `response`.
+std::optional<codec::deflate_params> open_deflate(test_client& c, std::uint16_t port,
+                                                  std::string_view offer,
+                                                  std::string_view response) {
+  const auto head = handshake_offering(c, port, {offer});
+  EXPECT_TRUE(head.has_value()) << "no response head: " << c.last_error().message();
+  if (!head) return std::nullopt;
+  EXPECT_EQ(*head, response_with_extensions(response)) << offer;
+  if (*head != response_with_extensions(response)) return std::nullopt;
+  return client_view(*head, {offer});
+}
+
+struct negotiation_row {
+  std::vector<std::string_view> offers;      // Sec-WebSocket-Extensions fields, in order
+  std::optional<std::string_view> response;  // nullopt: declined (no extension in the 101)
+};
+
+void check_negotiation(std::uint16_t port, const negotiation_row& row) {
+  std::string trace;
+  for (auto o : row.offers) trace += "[" + std::string(o) + "] ";
+  SCOPED_TRACE(trace);
+  test_client c(port);
+  ASSERT_TRUE(c.connected());
+  auto request = codec::default_request("127.0.0.1:" + std::to_string(port), "/", rfc_key);
+  for (auto o : row.offers) request.fields.push_back({"Sec-WebSocket-Extensions", std::string(o)});
+  ASSERT_TRUE(c.write(request.serialize()));
+  const auto head = c.read_head();
+  ASSERT_TRUE(head.has_value()) << c.last_error().message();
+  EXPECT_EQ(*head,
+            row.response ? response_with_extensions(*row.response) : std::string(rfc_response));
+  codec::http_response parsed;
+  ASSERT_TRUE(codec::parse_response(*head, parsed).complete());
+  std::vector<codec::extension_offer> offer_elements;
+  for (const auto o : row.offers) ASSERT_TRUE(codec::parse_extensions(o, offer_elements));
+  const codec::response_validation v =
+      codec::validate_response(parsed, rfc_key, {}, offered_names(offer_elements));
+  EXPECT_TRUE(v.ok()) << v.message;
+  const auto n = codec::negotiate_deflate(offer_elements, v.extensions);
+  EXPECT_EQ(n.has_value(), row.response.has_value());
+  if (n) {
+    EXPECT_TRUE(n->ok()) << codec::describe(n->error);
+  }
+  // The connection works either way: an uncompressed text message is echoed, compressed
+  // when permessage-deflate was accepted.
+  const bytes hello = to_bytes("hello");
+  ASSERT_TRUE(c.write(client_frame(codec::opcode::text, hello)));
+  if (n && n->ok()) {
+    deflate_peer peer(n->agreed);
+    peer.expect_echo(c, codec::opcode::text, hello, "echo");
+  } else {
+    expect_frame(c, server_frame(codec::opcode::text, hello), "echo");
+  }
+}
+
+TEST_F(EchoServer, DeflateNegotiationTable) {
+  const std::vector<negotiation_row> rows = {
+      // Each parameter alone (RFC 7692 7.1).
+      {{"permessage-deflate"}, "permessage-deflate"},
+      {{"permessage-deflate; server_no_context_takeover"},
+       "permessage-deflate; server_no_context_takeover"},
+      {{"permessage-deflate; client_no_context_takeover"},
+       "permessage-deflate; client_no_context_takeover"},
+      {{"permessage-deflate; server_max_window_bits=8"},
+       "permessage-deflate; server_max_window_bits=8"},
+      {{"permessage-deflate; server_max_window_bits=9"},
+       "permessage-deflate; server_max_window_bits=9"},
+      {{"permessage-deflate; server_max_window_bits=10"},
+       "permessage-deflate; server_max_window_bits=10"},
+      {{"permessage-deflate; server_max_window_bits=11"},
+       "permessage-deflate; server_max_window_bits=11"},
+      {{"permessage-deflate; server_max_window_bits=12"},
+       "permessage-deflate; server_max_window_bits=12"},
+      {{"permessage-deflate; server_max_window_bits=13"},
+       "permessage-deflate; server_max_window_bits=13"},
+      {{"permessage-deflate; server_max_window_bits=14"},
+       "permessage-deflate; server_max_window_bits=14"},
+      {{"permessage-deflate; server_max_window_bits=15"},
+       "permessage-deflate; server_max_window_bits=15"},
+      // 7.1.2.2: valueless, the client only says it supports the parameter; the server has no
+      // limit of its own, so the response does not need it.
+      {{"permessage-deflate; client_max_window_bits"}, "permessage-deflate"},
+      {{"permessage-deflate; client_max_window_bits=8"},
+       "permessage-deflate; client_max_window_bits=8"},
+      {{"permessage-deflate; client_max_window_bits=9"},
+       "permessage-deflate; client_max_window_bits=9"},
+      {{"permessage-deflate; client_max_window_bits=10"},
+       "permessage-deflate; client_max_window_bits=10"},
+      {{"permessage-deflate; client_max_window_bits=11"},
+       "permessage-deflate; client_max_window_bits=11"},
+      {{"permessage-deflate; client_max_window_bits=12"},
+       "permessage-deflate; client_max_window_bits=12"},
+      {{"permessage-deflate; client_max_window_bits=13"},
+       "permessage-deflate; client_max_window_bits=13"},
+      {{"permessage-deflate; client_max_window_bits=14"},
+       "permessage-deflate; client_max_window_bits=14"},
+      {{"permessage-deflate; client_max_window_bits=15"},
+       "permessage-deflate; client_max_window_bits=15"},
+      // A quoted value counts as its text (RFC 6455 9.1); names are case-insensitive.
+      {{"permessage-deflate; server_max_window_bits=\"10\""},
+       "permessage-deflate; server_max_window_bits=10"},
+      {{"PerMessage-Deflate; Server_No_Context_Takeover"},
+       "permessage-deflate; server_no_context_takeover"},
+      // Combined: the response lists them in 7.1's order, whatever the offer's.
+      {{"permessage-deflate; client_max_window_bits; server_max_window_bits=10"},
+       "permessage-deflate; server_max_window_bits=10"},
+      {{"permessage-deflate; client_max_window_bits=9; server_max_window_bits=12; "
+        "client_no_context_takeover; server_no_context_takeover"},
+       "permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+       "server_max_window_bits=12; client_max_window_bits=9"},
+      {{"permessage-deflate;server_no_context_takeover;client_no_context_takeover"},
+       "permessage-deflate; server_no_context_takeover; client_no_context_takeover"},
+      // Invalid offers are declined, not failed (RFC 7692 7): a 101 without the extension.
+      {{"permessage-deflate; server_max_window_bits=7"}, std::nullopt},
+      {{"permessage-deflate; server_max_window_bits=16"}, std::nullopt},
+      {{"permessage-deflate; server_max_window_bits=0"}, std::nullopt},
+      {{"permessage-deflate; server_max_window_bits=08"}, std::nullopt},
+      {{"permessage-deflate; server_max_window_bits=abc"}, std::nullopt},
+      {{"permessage-deflate; server_max_window_bits"}, std::nullopt},
+      {{"permessage-deflate; client_max_window_bits=7"}, std::nullopt},
+      {{"permessage-deflate; client_max_window_bits=16"}, std::nullopt},
+      {{"permessage-deflate; client_max_window_bits=+9"}, std::nullopt},
+      {{"permessage-deflate; client_max_window_bits=\"08\""}, std::nullopt},
+      {{"permessage-deflate; server_no_context_takeover=1"}, std::nullopt},
+      {{"permessage-deflate; client_no_context_takeover=true"}, std::nullopt},
+      {{"permessage-deflate; server_no_context_takeover; server_no_context_takeover"},
+       std::nullopt},
+      {{"permessage-deflate; client_max_window_bits; client_max_window_bits=10"}, std::nullopt},
+      {{"permessage-deflate; server_max_window_bits=10; server_max_window_bits=10"}, std::nullopt},
+      {{"permessage-deflate; foo"}, std::nullopt},
+      {{"permessage-deflate; foo=1"}, std::nullopt},
+      // Unknown extensions are ignored (RFC 6455 9.1).
+      {{"x-webkit-deflate-frame"}, std::nullopt},
+      {{"deflate-frame; no_context_takeover"}, std::nullopt},
+      // Several offers: the first the server can honour, in the client's order (RFC 7692 5).
+      {{"permessage-deflate; server_max_window_bits=16, permessage-deflate; "
+        "client_max_window_bits"},
+       "permessage-deflate"},
+      {{"permessage-deflate; foo, permessage-deflate; server_no_context_takeover, "
+        "permessage-deflate"},
+       "permessage-deflate; server_no_context_takeover"},
+      {{"permessage-deflate; server_max_window_bits=10, permessage-deflate"},
+       "permessage-deflate; server_max_window_bits=10"},
+      {{"x-unknown; a=1, permessage-deflate; client_max_window_bits=11"},
+       "permessage-deflate; client_max_window_bits=11"},
+      {{"permessage-deflate; foo, permessage-deflate; bar=1"}, std::nullopt},
+      // Offers spread over several header fields count in field order (RFC 7230 3.2.2).
+      {{"x-unknown", "permessage-deflate; bad", "permessage-deflate; client_no_context_takeover"},
+       "permessage-deflate; client_no_context_takeover"},
+  };
+  for (const auto& row : rows) check_negotiation(port(), row);
+}
+
+TEST_F(EchoServer, DeflateServerOptionsShapeTheResponse) {
+  wsspec::echo_server_options o = test_options();
+  o.deflate_server_no_context_takeover = true;  // --deflate-no-context-takeover
+  o.deflate_server_max_window_bits = 10;        // --deflate-server-window 10
+  running_server server(o);
+  const std::vector<negotiation_row> rows = {
+      // Unasked, the smaller window is stated (7.1.2.1) and no context takeover (7.1.1.1).
+      {{"permessage-deflate"},
+       "permessage-deflate; server_no_context_takeover; "
+       "server_max_window_bits=10"},
+      // Asked for more than the server uses: the server's own, smaller value.
+      {{"permessage-deflate; server_max_window_bits=12"},
+       "permessage-deflate; server_no_context_takeover; server_max_window_bits=10"},
+      // Asked for less: what was asked.
+      {{"permessage-deflate; server_max_window_bits=8"},
+       "permessage-deflate; server_no_context_takeover; server_max_window_bits=8"},
+      {{"permessage-deflate; client_max_window_bits=9; client_no_context_takeover"},
+       "permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+       "server_max_window_bits=10; client_max_window_bits=9"},
+      {{"permessage-deflate; server_max_window_bits=16"}, std::nullopt},
+  };
+  for (const auto& row : rows) check_negotiation(server.port(), row);
+  EXPECT_TRUE(server.wait_idle(3s));
+}
+
+TEST_F(EchoServer, DeflateDisabledDeclinesEveryOffer) {
+  wsspec::echo_server_options o = test_options();
+  o.deflate = false;  // --no-deflate
+  running_server server(o);
+  for (std::string_view offer :
+       {"permessage-deflate", "permessage-deflate; client_max_window_bits",
+        "permessage-deflate; server_no_context_takeover, permessage-deflate"}) {
+    SCOPED_TRACE(offer);
+    test_client c(server.port());
+    EXPECT_EQ(handshake_offering(c, server.port(), {offer}),
+              std::optional<std::string>(rfc_response));
+    // Without the extension, RSV1 is a reserved bit (RFC 6455 5.2): 1002.
+    const bytes compressed = codec::deflater().compress(to_bytes("hello"));
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::text, compressed, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::reserved_bits_set);
+  }
+  EXPECT_EQ(codec::close_code_for(codec::protocol_error::reserved_bits_set), 1002);
+  EXPECT_TRUE(server.wait_idle(3s));
+}
+
+// Every window size with and without context takeover, in both directions: the client
+// compresses with its agreed window, the server must inflate it and send back exactly what
+// a deflater with the server's agreed parameters makes of the message, which the client's
+// inflater turns back into the message.
+TEST_F(EchoServer, DeflateRoundTripsEveryWindowWithAndWithoutContextTakeover) {
+  std::string text;
+  for (int i = 0; i < 40; ++i)
+    text += "permessage-deflate round trip " + std::to_string(i % 7) + "; ";
+  const bytes message = to_bytes(text);
+  const bytes binary = pattern(3000);
+  for (int bits = 8; bits <= 15; ++bits) {
+    for (bool takeover : {true, false}) {
+      SCOPED_TRACE("window bits " + std::to_string(bits) +
+                   (takeover ? ", context takeover" : ", no context takeover"));
+      const std::string b = std::to_string(bits);
+      const std::string no_takeover =
+          takeover ? "" : "; server_no_context_takeover; client_no_context_takeover";
+      const std::string offer = "permessage-deflate; server_max_window_bits=" + b +
+                                "; client_max_window_bits=" + b + no_takeover;
+      const std::string response = "permessage-deflate" + no_takeover +
+                                   "; server_max_window_bits=" + b +
+                                   "; client_max_window_bits=" + b;
+      test_client c(port());
+      const auto agreed = open_deflate(c, port(), offer, response);
+      ASSERT_TRUE(agreed.has_value());
+      EXPECT_EQ(agreed->server_max_window_bits, bits);
+      EXPECT_EQ(agreed->client_max_window_bits, bits);
+      EXPECT_EQ(agreed->server_no_context_takeover, !takeover);
+      EXPECT_EQ(agreed->client_no_context_takeover, !takeover);
+      deflate_peer peer(*agreed);
+      // The same text three times: with context takeover the later ones refer back.
+      bytes payloads[3];
+      for (auto& p : payloads) {
+        ASSERT_TRUE(c.write(
+            client_frame(codec::opcode::text, peer.out.compress(message), true, codec::rsv1_bit)));
+        p = peer.expect_echo(c, codec::opcode::text, message, "text echo");
+      }
+      if (!takeover || bits == 8) {
+        // An empty window for every message (or stored blocks only, deflater.hpp): the same
+        // message compresses the same way each time.
+        EXPECT_EQ(payloads[0], payloads[1]);
+        EXPECT_EQ(payloads[1], payloads[2]);
+      } else {
+        // The server kept its window: the repeat is (much) smaller than the first.
+        EXPECT_LT(payloads[1].size(), payloads[0].size() / 2);
+      }
+      if (bits == 8) {
+        EXPECT_GT(payloads[0].size(), message.size());  // stored blocks only
+      }
+      // Binary too, and a message the client sent uncompressed: echoed compressed anyway.
+      ASSERT_TRUE(c.write(
+          client_frame(codec::opcode::binary, peer.out.compress(binary), true, codec::rsv1_bit)));
+      peer.expect_echo(c, codec::opcode::binary, binary, "binary echo");
+      ASSERT_TRUE(c.write(client_frame(codec::opcode::text, message)));
+      peer.expect_echo(c, codec::opcode::text, message, "echo of an uncompressed message");
+      // An empty message is the single byte 0x00 (RFC 7692 7.2.3.6).
+      ASSERT_TRUE(c.write(client_frame(codec::opcode::binary, bytes{0x00}, true, codec::rsv1_bit)));
+      const bytes empty_payload = peer.expect_echo(c, codec::opcode::binary, {}, "empty echo");
+      EXPECT_EQ(empty_payload, bytes{0x00});
+      ASSERT_TRUE(c.write(client_frame(codec::opcode::close, codec::make_close_body(1000))));
+      // Control frames are never compressed (RFC 7692 6.1).
+      expect_frame(c, server_close(1000), "close reply");
+      expect_tcp_closed(c);
+    }
+  }
+}
+
+TEST_F(EchoServer, DeflateInflatesTheRfc7692Examples) {
+  test_client c(port());
+  const auto agreed = open_deflate(c, port(), "permessage-deflate", "permessage-deflate");
+  ASSERT_TRUE(agreed.has_value());
+  deflate_peer peer(*agreed);
+  // RFC 7692 7.2.3.1 ("Hello" compressed), 7.2.3.3 (no compression: a stored block) and 7.2.3.4
+  // (a BFINAL block followed by a new one), each inflated by the server and echoed.
+  const bytes hello = to_bytes("Hello");
+  for (const bytes& payload :
+       {bytes{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00},
+        bytes{0x00, 0x05, 0x00, 0xfa, 0xff, 0x48, 0x65, 0x6c, 0x6c, 0x6f, 0x00},
+        bytes{0xf3, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00}}) {
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::text, payload, true, codec::rsv1_bit)));
+    peer.expect_echo(c, codec::opcode::text, hello, "Hello");
+  }
+  // 7.2.3.2: the second "Hello" refers into the first message (context takeover).
+  ASSERT_TRUE(c.write(
+      concat({client_frame(codec::opcode::text, bytes{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00},
+                           true, codec::rsv1_bit),
+              client_frame(codec::opcode::text, bytes{0xf2, 0x00, 0x11, 0x00, 0x00}, true,
+                           codec::rsv1_bit)})));
+  peer.expect_echo(c, codec::opcode::text, hello, "first Hello");
+  peer.expect_echo(c, codec::opcode::text, hello, "second Hello, sharing the window");
+}
+
+TEST_F(EchoServer, DeflateEchoesAFragmentedCompressedMessage) {
+  test_client c(port());
+  const auto agreed =
+      open_deflate(c, port(), "permessage-deflate; client_max_window_bits", "permessage-deflate");
+  ASSERT_TRUE(agreed.has_value());
+  deflate_peer peer(*agreed);
+  const bytes message = to_bytes(std::string(2000, 'z') + "κόσμε" + std::string(500, 'y'));
+  const bytes compressed = peer.out.compress(message);
+  ASSERT_GT(compressed.size(), 6u);
+  const std::size_t a = compressed.size() / 3, b = 2 * compressed.size() / 3;
+  const std::span<const std::uint8_t> all(compressed);
+  // RSV1 on the first frame only (RFC 7692 6.1); a ping between the fragments is answered at
+  // once, uncompressed.
+  ASSERT_TRUE(c.write(client_frame(codec::opcode::text, all.first(a), false, codec::rsv1_bit)));
+  ASSERT_TRUE(c.write(client_frame(codec::opcode::ping, "between")));
+  expect_frame(c, server_frame(codec::opcode::pong, "between"), "uncompressed pong");
+  ASSERT_TRUE(
+      c.write(concat({client_frame(codec::opcode::continuation, all.subspan(a, b - a), false),
+                      client_frame(codec::opcode::continuation, all.subspan(b), true)})));
+  peer.expect_echo(c, codec::opcode::text, message, "reassembled and inflated");
+  // And one byte per segment.
+  const bytes again = peer.out.compress(message);
+  ASSERT_TRUE(c.write_bytewise(
+      concat({client_frame(codec::opcode::text, std::span(again).first(2), false, codec::rsv1_bit),
+              client_frame(codec::opcode::continuation, std::span(again).subspan(2), true)})));
+  peer.expect_echo(c, codec::opcode::text, message, "second message, bytewise");
+}
+
+TEST_F(EchoServer, DeflateFailsWith1002OnRsv1OnAContinuationOrControlFrame) {
+  const bytes compressed = codec::deflater().compress(to_bytes("fragment"));
+  {
+    test_client c(port());
+    ASSERT_TRUE(open_deflate(c, port(), "permessage-deflate", "permessage-deflate"));
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::text, compressed, false, codec::rsv1_bit)));
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::continuation, bytes{}, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::compressed_bit_on_continuation);
+  }
+  {  // Also when the first frame was not compressed.
+    test_client c(port());
+    ASSERT_TRUE(open_deflate(c, port(), "permessage-deflate", "permessage-deflate"));
+    ASSERT_TRUE(c.write(
+        concat({client_frame(codec::opcode::binary, bytes{1, 2}, false),
+                client_frame(codec::opcode::continuation, compressed, true, codec::rsv1_bit)})));
+    expect_failure(c, codec::protocol_error::compressed_bit_on_continuation);
+  }
+  for (const auto op : {codec::opcode::ping, codec::opcode::pong, codec::opcode::close}) {
+    SCOPED_TRACE(static_cast<int>(op));
+    test_client c(port());
+    ASSERT_TRUE(open_deflate(c, port(), "permessage-deflate", "permessage-deflate"));
+    const bytes body = op == codec::opcode::close ? codec::make_close_body(1000) : to_bytes("p");
+    ASSERT_TRUE(c.write(client_frame(op, body, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::compressed_bit_on_control);
+  }
+  {  // RSV2 and RSV3 keep no meaning (RFC 6455 5.2).
+    test_client c(port());
+    ASSERT_TRUE(open_deflate(c, port(), "permessage-deflate", "permessage-deflate"));
+    ASSERT_TRUE(
+        c.write(client_frame(codec::opcode::text, compressed, true, codec::rsv1_bit | 0x20)));
+    expect_failure(c, codec::protocol_error::reserved_bits_set);
+  }
+  {  // Not negotiated (no offer): RSV1 is a reserved bit.
+    test_client c(port());
+    EXPECT_EQ(handshake_offering(c, port(), {}), std::optional<std::string>(rfc_response));
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::text, compressed, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::reserved_bits_set);
+  }
+  {  // Declined (an invalid offer): the same.
+    test_client c(port());
+    EXPECT_EQ(handshake_offering(c, port(), {"permessage-deflate; server_max_window_bits=16"}),
+              std::optional<std::string>(rfc_response));
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::text, compressed, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::reserved_bits_set);
+  }
+  for (const auto e : {codec::protocol_error::compressed_bit_on_continuation,
+                       codec::protocol_error::compressed_bit_on_control,
+                       codec::protocol_error::reserved_bits_set}) {
+    EXPECT_EQ(codec::close_code_for(e), 1002) << codec::to_string(e);
+  }
+}
+
+TEST_F(EchoServer, DeflateFailsWith1009OnAMessageInflatingPastTheLimit) {
+  wsspec::echo_server_options o = test_options();
+  o.max_message_size = 64 * 1024;  // --max-message 65536
+  running_server server(o);
+  const bytes at_limit(64 * 1024, 'a');
+  const bytes over_limit(64 * 1024 + 1, 'a');
+  const bytes bomb(16 << 20, 0);  // 16 MiB of zeros: about 16 KiB compressed
+  {
+    test_client c(server.port());
+    const auto agreed = open_deflate(c, server.port(), "permessage-deflate", "permessage-deflate");
+    ASSERT_TRUE(agreed.has_value());
+    deflate_peer peer(*agreed);
+    // Exactly the limit inflated: echoed.
+    ASSERT_TRUE(c.write(
+        client_frame(codec::opcode::text, peer.out.compress(at_limit), true, codec::rsv1_bit)));
+    peer.expect_echo(c, codec::opcode::text, at_limit, "message at the limit");
+    // One byte more: 1009, although the compressed payload is tiny.
+    const bytes small = peer.out.compress(over_limit);
+    ASSERT_LT(small.size(), 1000u);
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::text, small, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::inflated_message_too_large);
+  }
+  {
+    test_client c(server.port());
+    ASSERT_TRUE(open_deflate(c, server.port(), "permessage-deflate; client_no_context_takeover",
+                             "permessage-deflate; client_no_context_takeover"));
+    const bytes compressed = codec::deflater().compress(bomb);
+    ASSERT_LT(compressed.size(), o.max_message_size);  // passes the compressed-size limit
+    ASSERT_TRUE(c.write(client_frame(codec::opcode::binary, compressed, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::inflated_message_too_large);
+  }
+  EXPECT_EQ(codec::close_code_for(codec::protocol_error::inflated_message_too_large), 1009);
+  {  // The server still serves, with compression.
+    test_client c(server.port());
+    const auto agreed = open_deflate(c, server.port(), "permessage-deflate", "permessage-deflate");
+    ASSERT_TRUE(agreed.has_value());
+    deflate_peer peer(*agreed);
+    const bytes hello = to_bytes("still here");
+    ASSERT_TRUE(c.write(
+        client_frame(codec::opcode::text, peer.out.compress(hello), true, codec::rsv1_bit)));
+    peer.expect_echo(c, codec::opcode::text, hello, "after the bombs");
+  }
+  EXPECT_TRUE(server.wait_idle(3s));
+}
+
+TEST_F(EchoServer, DeflateFailsWith1007OnDataThatDoesNotInflateOrIsNotUtf8) {
+  {  // Block type 3 is reserved (RFC 1951 3.2.3).
+    test_client c(port());
+    ASSERT_TRUE(open_deflate(c, port(), "permessage-deflate", "permessage-deflate"));
+    ASSERT_TRUE(c.write(
+        client_frame(codec::opcode::binary, bytes{0xff, 0xff, 0xff}, true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::compressed_data_invalid);
+  }
+  {  // Compressed text that inflates to invalid UTF-8 (RFC 6455 8.1).
+    test_client c(port());
+    ASSERT_TRUE(open_deflate(c, port(), "permessage-deflate", "permessage-deflate"));
+    const bytes bad = {'o', 'k', 0xC0, 0xAF};
+    ASSERT_TRUE(c.write(
+        client_frame(codec::opcode::text, codec::deflater().compress(bad), true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::invalid_utf8);
+  }
+  {  // The client agreed to client_no_context_takeover and refers to its previous message
+     // anyway: the server inflates with an empty window, so the reference is invalid.
+    test_client c(port());
+    const auto agreed = open_deflate(c, port(), "permessage-deflate; client_no_context_takeover",
+                                     "permessage-deflate; client_no_context_takeover");
+    ASSERT_TRUE(agreed.has_value());
+    deflate_peer peer(*agreed);
+    codec::deflater keeps_context;  // context takeover, against the agreement
+    const bytes message = to_bytes(std::string(300, 'q') + "unique tail");
+    ASSERT_TRUE(c.write(
+        client_frame(codec::opcode::text, keeps_context.compress(message), true, codec::rsv1_bit)));
+    peer.expect_echo(c, codec::opcode::text, message, "first message");
+    ASSERT_TRUE(c.write(
+        client_frame(codec::opcode::text, keeps_context.compress(message), true, codec::rsv1_bit)));
+    expect_failure(c, codec::protocol_error::compressed_data_invalid);
+  }
+  EXPECT_EQ(codec::close_code_for(codec::protocol_error::compressed_data_invalid), 1007);
 }
 
 // --- The server object
