@@ -3,15 +3,24 @@
 // closes TCP. Every read and write has a deadline, so a misbehaving server fails a test instead
 // of hanging it. After each test the fixture checks that the server still serves a new
 // connection and that every connection of the test has ended.
+// permessage-deflate (RFC 7692): the Deflate* tests check the negotiation against exact response
+// values and the codec's client-side checks, and every compressed echo byte for byte against a
+// deflater with the server's agreed parameters; ServeCommand runs the `wsspec serve` program
+// itself for its flags.
 #include "serve/echo_server.hpp"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <asio.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <future>
 #include <optional>
@@ -20,6 +29,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "running_server.hpp"
@@ -1429,6 +1439,136 @@ TEST_F(EchoServer, DeflateFailsWith1007OnDataThatDoesNotInflateOrIsNotUtf8) {
   }
   EXPECT_EQ(codec::close_code_for(codec::protocol_error::compressed_data_invalid), 1007);
 }
+
+// --- The command line: `wsspec serve` and its permessage-deflate flags --------------------------
+
+#ifdef WSSPEC_BINARY
+// `wsspec serve --port 0 ARGS...` as a child process, stopped by its PID (SIGTERM) at the end.
+class serve_process {
+ public:
+  explicit serve_process(std::vector<std::string> args) {
+    int fds[2];
+    if (::pipe(fds) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(fds[1], STDOUT_FILENO);
+      ::close(fds[0]);
+      ::close(fds[1]);
+      std::vector<std::string> all = {WSSPEC_BINARY, "serve", "--port", "0"};
+      all.insert(all.end(), args.begin(), args.end());
+      std::vector<char*> argv;
+      for (auto& a : all) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    out_ = fds[0];
+    if (pid_ < 0) return;
+    // The first line is "listening on ws://127.0.0.1:PORT/".
+    std::string line;
+    const auto deadline = steady::now() + 10s;
+    while (line.find('\n') == std::string::npos && steady::now() < deadline) {
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[256];
+      const ssize_t got = ::read(out_, buf, sizeof buf);
+      if (got <= 0) break;
+      line.append(buf, static_cast<std::size_t>(got));
+    }
+    const std::string prefix = "listening on ws://127.0.0.1:";
+    if (line.rfind(prefix, 0) == 0)
+      port_ = static_cast<std::uint16_t>(std::atoi(line.c_str() + prefix.size()));
+  }
+  ~serve_process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+    if (out_ >= 0) ::close(out_);
+  }
+  serve_process(const serve_process&) = delete;
+  serve_process& operator=(const serve_process&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// The exit status and stdout of `wsspec ARGS` (a shell command line).
+std::pair<int, std::string> run_wsspec(const std::string& args) {
+  const std::string command = std::string(WSSPEC_BINARY) + " " + args + " 2>&1";
+  FILE* f = ::popen(command.c_str(), "r");
+  if (f == nullptr) return {-1, ""};
+  std::string out;
+  char buf[4096];
+  while (const std::size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  const int status = ::pclose(f);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(ServeCommand, HelpDocumentsTheDeflateFlags) {
+  const auto [code, out] = run_wsspec("serve --help");
+  EXPECT_EQ(code, 0) << out;
+  for (const char* flag :
+       {"--no-deflate", "--deflate-server-window", "--deflate-no-context-takeover"}) {
+    EXPECT_NE(out.find(flag), std::string::npos) << flag << " missing from:\n" << out;
+  }
+  // 8..15 only (RFC 7692 7.1.2.1): anything else is a usage error, before listening.
+  for (const char* bad : {"7", "16", "x"}) {
+    const auto [c, o] = run_wsspec(std::string("serve --port 0 --deflate-server-window ") + bad);
+    EXPECT_EQ(c, 2) << bad << ": " << o;
+  }
+}
+
+TEST(ServeCommand, DeflateFlagsShapeTheNegotiation) {
+  const struct {
+    std::vector<std::string> args;
+    std::string_view offer;
+    std::optional<std::string_view> response;
+  } rows[] = {
+      {{}, "permessage-deflate; client_max_window_bits", "permessage-deflate"},
+      {{"--no-deflate"}, "permessage-deflate", std::nullopt},
+      {{"--deflate-server-window", "10"},
+       "permessage-deflate",
+       "permessage-deflate; server_max_window_bits=10"},
+      {{"--deflate-no-context-takeover"},
+       "permessage-deflate",
+       "permessage-deflate; server_no_context_takeover"},
+      {{"--deflate-server-window", "8", "--deflate-no-context-takeover"},
+       "permessage-deflate; server_max_window_bits=12",
+       "permessage-deflate; server_no_context_takeover; server_max_window_bits=8"},
+  };
+  for (const auto& row : rows) {
+    std::string trace;
+    for (const auto& a : row.args) trace += a + " ";
+    SCOPED_TRACE(trace);
+    serve_process serve(row.args);
+    ASSERT_NE(serve.port(), 0) << "wsspec serve did not start";
+    test_client c(serve.port());
+    const bytes hello = to_bytes("hello, deflate");
+    if (!row.response) {
+      EXPECT_EQ(handshake_offering(c, serve.port(), {row.offer}),
+                std::optional<std::string>(rfc_response));
+      ASSERT_TRUE(c.write(client_frame(codec::opcode::text, hello)));
+      expect_frame(c, server_frame(codec::opcode::text, hello), "uncompressed echo");
+      continue;
+    }
+    const auto agreed = open_deflate(c, serve.port(), row.offer, *row.response);
+    ASSERT_TRUE(agreed.has_value());
+    deflate_peer peer(*agreed);
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(c.write(
+          client_frame(codec::opcode::text, peer.out.compress(hello), true, codec::rsv1_bit)));
+      peer.expect_echo(c, codec::opcode::text, hello, "compressed echo");
+    }
+  }
+}
+#endif
 
 // --- The server object
 // ----------------------------------------------------------------------------
