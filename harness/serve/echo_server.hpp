@@ -8,7 +8,9 @@
 // Each connection has bounded memory and ends in bounded time whatever the peer does:
 // * reads go, read_chunk_size at a time, straight into the buffer of a codec::message_reader,
 //   which is drained after every read; a message is bounded by max_message_size, a frame by
-//   max_frame_size (both fail with 1009, RFC 6455 10.4);
+//   max_frame_size (both fail with 1009, RFC 6455 10.4); with permessage-deflate a compressed
+//   message is also inflated into at most max_message_size bytes (1009 beyond, however small
+//   the compressed payload);
 // * the request head is bounded by the codec's http_limits (431 / 414 / 400);
 // * when replies pile up because the peer does not read (write_high_water), the server stops
 //   reading from it (TCP back-pressure), and a connection on which nothing moves in either
