@@ -66,6 +66,7 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+: >"$work/serve.log"  # created first: the background job opens it only once it runs
 "$new" serve --host 127.0.0.1 --port 0 >"$work/serve.log" 2>&1 &
 server_pid=$!
 url=""

@@ -34,6 +34,8 @@ fail() {
 rm -rf "$out"
 mkdir -p "$out"
 log=$out/server.log
+# Created here: the background command opens it only once it runs, after the poll below starts.
+: >"$log"
 "$python" "$here/broken_server.py" --defect none --port 0 >"$log" 2>&1 &
 server=$!
 run=""
