@@ -682,7 +682,9 @@ send_message parse_send_message(const ojson& v, const std::string& ptr) {
               {"count",
                [&](const ojson& x, const std::string& q) {
                  m.count = static_cast<std::uint32_t>(as_uint(x, q, 1, max_count));
-               }}},
+               }},
+              {"compressed",
+               [&](const ojson& x, const std::string& q) { m.compressed = as_bool(x, q); }}},
              shape_fields(m.shape, has_chunk, delay_ptr)));
   check_shape(m.shape, has_chunk, delay_ptr);
   return m;
@@ -868,21 +870,18 @@ expect_event parse_event(const ojson& v, const std::string& ptr) {
         }},
        {"handshake", [&](const ojson& x, const std::string& q) {
           kind("handshake", expect_event::kind::handshake, q);
-          visit_object(x, q, "handshake",
-                       {{"status",
-                         [&](const ojson& y, const std::string& r) {
-                           for_each_element(
-                               y, r, "status", false, [&](const ojson& s, const std::string& p) {
-                                 e.statuses.push_back(static_cast<int>(as_uint(s, p, 100, 599)));
-                               });
-                         }},
-                        {"headers",
-                         [&](const ojson& y, const std::string& r) {
-                           e.headers = parse_pairs(y, r, "headers");
-                         }},
-                        {"crlf", [&](const ojson& y, const std::string& r) {
-                           e.crlf = as_bool(y, r);
-                         }}});
+          visit_object(
+              x, q, "handshake",
+              {{"status",
+                [&](const ojson& y, const std::string& r) {
+                  for_each_element(
+                      y, r, "status", false, [&](const ojson& s, const std::string& p) {
+                        e.statuses.push_back(static_cast<int>(as_uint(s, p, 100, 599)));
+                      });
+                }},
+               {"headers", [&](const ojson& y,
+                               const std::string& r) { e.headers = parse_pairs(y, r, "headers"); }},
+               {"crlf", [&](const ojson& y, const std::string& r) { e.crlf = as_bool(y, r); }}});
         }}});
   if (kind_key.empty()) {
     fail(ptr,
@@ -1035,6 +1034,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   std::optional<std::uint32_t> case_timeout;
   std::string expect_timeout_ptr;
   std::uint32_t longest_expect = 0;
+  std::string compressed_ptr;  // the first compressed send_message, for its error
   visit_object(
       doc, "", "a case",
       {{"$schema", [](const ojson& x, const std::string& q) { as_string(x, q); }},
@@ -1095,6 +1095,8 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         [&](const ojson& x, const std::string& q) { c.close_at_end = as_bool(x, q); }},
        {"check_alive",
         [&](const ojson& x, const std::string& q) { c.check_alive = as_bool(x, q); }},
+       {"deflate",
+        [&](const ojson& x, const std::string& q) { c.deflate = as_nonempty_string(x, q); }},
        {"repeat",
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
@@ -1125,10 +1127,18 @@ test_case parse_case(const ojson& doc, std::string_view area) {
               longest_expect = *timeout;
               expect_timeout_ptr = timeout_ptr;
             }
+            if (const auto* m = std::get_if<send_message>(&st);
+                m && m->compressed && compressed_ptr.empty())
+              compressed_ptr = child(p, "send_message");
             c.steps.push_back(std::move(st));
           });
         },
         true}});
+  if (!compressed_ptr.empty() && !c.deflate) {
+    fail(compressed_ptr,
+         "a compressed message needs the case's \"deflate\" offer (RFC 7692: RSV1 means "
+         "compressed only once permessage-deflate is agreed)");
+  }
   if (longest_expect > c.timeout_ms) {
     fail(expect_timeout_ptr, "this expect waits " + std::to_string(longest_expect) +
                                  " ms, longer than the case's time-out of " +

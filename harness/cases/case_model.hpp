@@ -62,6 +62,10 @@ struct send_message {
   std::uint64_t fragment_size = 0;
   write_shape shape;
   std::uint32_t count = 1;  // the same message this many times, back to back (one write)
+  // Sent compressed with the agreed permessage-deflate parameters (RSV1 on its first frame,
+  // RFC 7692 6.1, 7.2.1); fragment_size then cuts the compressed bytes. Only in a case with
+  // `deflate`.
+  bool compressed = false;
 
   bool operator==(const send_message&) const = default;
 };
@@ -162,6 +166,10 @@ struct test_case {
   // check the target completes a handshake and an echo there: a target that crashed or hangs
   // (RFC 6455 10.4 lets it limit, not stop serving) fails the case.
   bool check_alive = false;
+  // A Sec-WebSocket-Extensions offer ("permessage-deflate; client_max_window_bits") the default
+  // handshake sends. A 101 that declines it makes the case unimplemented (RFC 7692 5 lets a
+  // server decline); one that accepts it sets up compression both ways.
+  std::optional<std::string> deflate;
   std::string source;  // "file.json" (+ "#/matrix/3") for messages
 
   bool operator==(const test_case&) const = default;

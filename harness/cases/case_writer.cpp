@@ -111,6 +111,7 @@ ojson step_json(const send_message& m) {
   o["payload"] = payload(m.payload);
   if (m.fragment_size) o["fragment_size"] = m.fragment_size;
   if (m.count != 1) o["count"] = m.count;
+  if (m.compressed) o["compressed"] = true;
   shape(o, m.shape);
   return {{"send_message", o}};
 }
@@ -238,6 +239,7 @@ std::string case_to_text(const test_case& c) {
   if (c.timeout_ms != test_case{}.timeout_ms) j["timeout_ms"] = c.timeout_ms;
   if (!c.close_at_end) j["close_at_end"] = false;
   if (c.check_alive) j["check_alive"] = true;
+  if (c.deflate) j["deflate"] = *c.deflate;
   if (c.repeat != 1) j["repeat"] = c.repeat;
   if (!c.chops.empty()) j["chops"] = c.chops;
   ojson steps = ojson::array();

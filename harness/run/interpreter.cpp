@@ -13,8 +13,10 @@
 #include "run/target_reader.hpp"
 #include "run/wire_encoding.hpp"
 #include "wsspec/codec/close.hpp"
+#include "wsspec/codec/deflater.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
 #include "wsspec/reports/observation_text.hpp"
 
 namespace wsspec {
@@ -218,7 +220,27 @@ class case_runner {
     o.count = m.count;
     message_so_far_.clear();
     std::string wire;
-    if (m.count == 1 && (m.fragment_size == 0 || m.fragment_size >= o.size)) {
+    if (m.compressed && deflater_) {
+      // RFC 7692 7.2.1: each message compressed on its own (or with the window kept, as
+      // agreed), RSV1 on its first frame; the fragments cut the compressed bytes.
+      const std::string payload = materialize(m.payload);
+      remember_message(payload);
+      o.preview = payload.substr(0, preview_bytes);
+      o.rsv = 4;
+      std::size_t frames = 0;
+      std::vector<std::uint8_t> packed;
+      for (std::uint32_t n = 0; n < m.count; ++n) {
+        packed.clear();
+        deflater_->compress(
+            std::span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()),
+            packed);
+        frames += append_message(
+            wire, m.opcode,
+            std::string_view(reinterpret_cast<const char*>(packed.data()), packed.size()),
+            m.fragment_size, keys_, 4);
+      }
+      o.frames = frames;
+    } else if (m.count == 1 && (m.fragment_size == 0 || m.fragment_size >= o.size)) {
       // One frame: the payload is generated in place, never held twice.
       frame_spec f;
       f.opcode = m.opcode;
@@ -359,7 +381,9 @@ class case_runner {
     const bool custom_handshake =
         !case_.steps.empty() && std::holds_alternative<handshake_spec>(case_.steps.front());
     if (!custom_handshake) {
-      do_send(handshake_spec{});
+      handshake_spec h;
+      if (case_.deflate) h.set.push_back({"Sec-WebSocket-Extensions", *case_.deflate});
+      do_send(h);
       const observation o = next_observation(case_timeout_ms(case_, options_));
       if (o.what != kind::response || o.status != 101 || !o.rule.empty()) {
         // A broken rule names its section; otherwise the status is the finding.
@@ -368,6 +392,16 @@ class case_runner {
                    "response, got " +
                        describe(o) + (o.rule.empty() ? " (RFC 6455 4.1, 4.2.2)" : ""));
         return;
+      }
+      if (case_.deflate && !target_->deflate()) {
+        raise_data(verdict::unimplemented,
+                   "the target declined permessage-deflate (offered: " + *case_.deflate +
+                       "); RFC 7692 5 lets a server decline");
+        return;
+      }
+      if (const auto& agreed = target_->deflate()) {
+        deflater_.emplace(codec::deflater_options_for(*agreed, codec::endpoint_role::client));
+        sent_.agree_deflate();
       }
     }
     for (std::uint32_t round = 0; round < case_.repeat; ++round) {
@@ -458,7 +492,8 @@ class case_runner {
   case_result result_;
   clock::time_point start_;
   std::unique_ptr<connection> conn_;
-  std::optional<target_reader> target_;  // once connected
+  std::optional<target_reader> target_;      // once connected
+  std::optional<codec::deflater> deflater_;  // once permessage-deflate is agreed
   opening_request request_;
   sent_stream sent_;
   std::string message_so_far_;  // the message being sent frame by frame

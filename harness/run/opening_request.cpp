@@ -75,6 +75,7 @@ opening_request build_opening_request(const handshake_spec& h, const ws_url& url
   for (auto v : codec::field_values(req.fields, "Sec-WebSocket-Extensions"))
     codec::parse_extensions(v, offers);
   for (const auto& o : offers) out.extensions.push_back(o.name);
+  out.extension_offers = std::move(offers);
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "cases/case_model.hpp"
 #include "transport/url.hpp"
+#include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
 
 namespace wsspec {
@@ -17,7 +18,8 @@ namespace wsspec {
 struct opening_request {
   std::string head;  // the request head, as sent (without the case's trailing bytes)
   std::string key;   // the Sec-WebSocket-Key the 101 must answer
-  std::vector<std::string> protocols, extensions;  // what the request offered
+  std::vector<std::string> protocols, extensions;        // what the request offered
+  std::vector<codec::extension_offer> extension_offers;  // the offers whole, with parameters
 };
 
 opening_request build_opening_request(const handshake_spec& h, const ws_url& url,

@@ -34,6 +34,15 @@ codec::assembler_options reference_assembly() {
 
 }  // namespace
 
+void sent_stream::agree_deflate() {
+  codec::decoder_options d = reference_server();
+  d.allowed_rsv = codec::rsv1_bit;
+  codec::assembler_options a = reference_assembly();
+  a.compressed_messages = true;
+  model_decoder_ = codec::frame_decoder(d);
+  model_assembler_ = codec::message_assembler(a);
+}
+
 sent_stream::sent_stream()
     : framer_(framing_only()),
       model_decoder_(reference_server()),

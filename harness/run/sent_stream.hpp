@@ -24,6 +24,9 @@ class sent_stream {
 
   // Everything written, in order (a handshake's trailing bytes included).
   void sent(std::string_view bytes);
+  // permessage-deflate was agreed (before any frame was sent): RSV1 marks a compressed
+  // message, which the reference server accepts (RFC 7692 6.1).
+  void agree_deflate();
   // A ping with this payload was just sent (after sent() of its bytes).
   void sent_ping(const std::string& payload);
 

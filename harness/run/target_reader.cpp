@@ -7,6 +7,8 @@
 #include "run/stop_request.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
+#include "wsspec/codec/utf8.hpp"
 #include "wsspec/reports/run_limits.hpp"
 
 namespace wsspec {
@@ -78,7 +80,8 @@ void target_reader::note_unfinished_frame(observation& o, bool for_frames) const
 }
 
 target_reader::target_reader(connection& conn, io_activity& io, const target_limits& limits)
-    : conn_(conn),
+    : limits_(limits),
+      conn_(conn),
       io_(io),
       frames_(reading_a_server(limits)),
       head_limits_(reading_a_response(limits)) {}
@@ -184,6 +187,10 @@ observation target_reader::read_response(std::uint32_t idle_ms, bool own_only) {
         o.rule.handshake = v.error;
         o.rule.detail = v.message;
         refused_ = true;
+      } else if (const auto e = negotiate_compression(resp.fields);
+                 e != codec::deflate_negotiation_error::none) {
+        o.rule.deflate = e;
+        refused_ = true;
       } else {
         established_ = true;
         // Frames may have come in the same read as the 101.
@@ -204,6 +211,38 @@ observation target_reader::read_response(std::uint32_t idle_ms, bool own_only) {
   }
 }
 
+// RFC 7692 5, 7: did the 101 accept a permessage-deflate offer, and correctly? Once agreed,
+// RSV1 marks a compressed message, inflated here with the target's window.
+codec::deflate_negotiation_error target_reader::negotiate_compression(
+    const codec::http_fields& fields) {
+  std::vector<codec::extension_offer> accepted;
+  for (const auto v : codec::field_values(fields, "Sec-WebSocket-Extensions"))
+    codec::parse_extensions(v, accepted);
+  const auto n = codec::negotiate_deflate(request_->extension_offers, accepted);
+  if (!n) return codec::deflate_negotiation_error::none;
+  if (!n->ok()) return n->error;
+  deflate_ = n->agreed;
+  codec::reader_options r = reading_a_server(limits_);
+  r.decoder.allowed_rsv = codec::rsv1_bit;
+  r.assembler.compressed_messages = true;
+  frames_ = codec::message_reader(r);
+  inflater_.emplace(
+      codec::inflater_options_for(*deflate_, codec::endpoint_role::client, limits_.message_bytes));
+  return codec::deflate_negotiation_error::none;
+}
+
+// A compressed message inflated (RFC 7692 7.2.2), its text checked as UTF-8 (RFC 6455 8.1);
+// the error that stops it otherwise.
+codec::protocol_error target_reader::inflate(std::span<const std::uint8_t> compressed,
+                                             std::uint8_t opcode) {
+  inflated_.clear();
+  auto e = inflater_->feed(compressed, inflated_);
+  if (e == codec::protocol_error::none) e = inflater_->finish(inflated_);
+  if (e == codec::protocol_error::none && opcode == 0x1 && !codec::validate_utf8(inflated_).valid)
+    e = codec::protocol_error::invalid_utf8;
+  return e;
+}
+
 observation target_reader::decoded(codec::read_status s) {
   observation o;
   const auto& h = frames_.header();
@@ -217,7 +256,19 @@ observation target_reader::decoded(codec::read_status s) {
     case codec::read_status::message: {
       o.what = kind::message;
       o.opcode = static_cast<std::uint8_t>(frames_.message_opcode());
-      const auto m = frames_.message();
+      auto m = frames_.message();
+      if (frames_.message_compressed()) {
+        if (const auto e = inflate(m, o.opcode); e != codec::protocol_error::none) {
+          frames_done_ = true;
+          o = observation{};
+          o.what = kind::broke_rule;
+          o.rule.frame = e;
+          o.rule.offset = frames_.consumed() ? frames_.consumed() - 1 : 0;
+          return o;
+        }
+        m = inflated_;
+        o.rsv = 4;  // RSV1: it came compressed
+      }
       o.size = m.size();
       o.frames = frames_.message_frames();
       o.digest = std::hash<std::string_view>{}(

@@ -12,7 +12,9 @@
 #include "run/idle_clock.hpp"
 #include "run/opening_request.hpp"
 #include "transport/connection.hpp"
+#include "wsspec/codec/inflater.hpp"
 #include "wsspec/codec/message_reader.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
 #include "wsspec/reports/observation.hpp"
 
 namespace wsspec {
@@ -65,6 +67,8 @@ class target_reader {
 
   bool awaiting_response() const noexcept { return awaiting_response_; }
   bool established() const noexcept { return established_; }
+  // The permessage-deflate parameters the 101 agreed to, if it accepted an offer.
+  const std::optional<codec::deflate_params>& deflate() const noexcept { return deflate_; }
   bool tcp_gone() const noexcept { return tcp_gone_; }
   bool peer_sent_close() const noexcept { return peer_sent_close_; }
   std::optional<std::uint16_t> close_code() const noexcept { return close_code_; }
@@ -76,13 +80,21 @@ class target_reader {
   observation read_response(std::uint32_t idle_ms, bool own_only);
   observation decoded(codec::read_status s);
   void note_unfinished_frame(observation& o, bool for_frames) const;
+  codec::deflate_negotiation_error negotiate_compression(const codec::http_fields& fields);
+  codec::protocol_error inflate(std::span<const std::uint8_t> compressed, std::uint8_t opcode);
 
+  target_limits limits_;
   connection& conn_;
   io_activity& io_;
   const opening_request* request_ = nullptr;
   std::string http_inbox_;
   codec::message_reader frames_;
   codec::http_limits head_limits_;
+  // permessage-deflate, once the 101 accepted it: the agreed parameters and the inflater of
+  // what the target sends, and the last message inflated.
+  std::optional<codec::deflate_params> deflate_;
+  std::optional<codec::inflater> inflater_;
+  std::vector<std::uint8_t> inflated_;
   std::vector<std::string> barriers_;
   std::string server_header_;
   std::optional<std::uint16_t> close_code_;

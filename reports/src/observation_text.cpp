@@ -25,6 +25,7 @@ std::string violation::section() const {
   if (frame != codec::protocol_error::none) return cite(codec::rfc_section(frame));
   if (http != codec::http_error::none) return cite(codec::rfc_section(http));
   if (handshake != codec::response_error::none) return cite(codec::rfc_section(handshake));
+  if (deflate != codec::deflate_negotiation_error::none) return cite(codec::rfc_section(deflate));
   return {};
 }
 
@@ -33,6 +34,8 @@ std::string violation::signature() const {
   if (http != codec::http_error::none) return "http:" + std::string(codec::to_string(http));
   if (handshake != codec::response_error::none)
     return "handshake:" + std::string(codec::to_string(handshake));
+  if (deflate != codec::deflate_negotiation_error::none)
+    return "deflate:" + std::string(codec::to_string(deflate));
   return {};
 }
 
@@ -63,6 +66,8 @@ std::string rule_text(const violation& v) {
     s = "a malformed HTTP response: " + std::string(codec::describe(v.http));
   } else if (v.handshake != codec::response_error::none) {
     s = "invalid 101 response: " + std::string(codec::describe(v.handshake));
+  } else if (v.deflate != codec::deflate_negotiation_error::none) {
+    s = "invalid permessage-deflate response: " + std::string(codec::describe(v.deflate));
   } else {
     return "nothing wrong";
   }
@@ -78,6 +83,8 @@ std::string describe(const violation& v) {
   } else if (v.handshake != codec::response_error::none) {
     s = "an invalid 101 response: " +
         (v.detail.empty() ? std::string(codec::describe(v.handshake)) : v.detail);
+  } else if (v.deflate != codec::deflate_negotiation_error::none) {
+    s = "an invalid permessage-deflate response: " + std::string(codec::describe(v.deflate));
   } else {
     return "nothing wrong";
   }
@@ -116,8 +123,8 @@ std::string describe(const observation& o) {
     }
     case k::sent_message:
       return (o.count > 1 ? std::to_string(o.count) + " x " : std::string()) +
-             (o.opcode == 1 ? "text" : "binary") + " message in " + std::to_string(o.frames) +
-             " frame(s), payload " + payload;
+             (o.rsv & 4 ? "compressed " : "") + (o.opcode == 1 ? "text" : "binary") +
+             " message in " + std::to_string(o.frames) + " frame(s), payload " + payload;
     case k::sent_raw:
       return "raw " + payload;
     case k::sent_barrier:
@@ -141,7 +148,8 @@ std::string describe(const observation& o) {
       return "a " + opcode_name(o.opcode) + " frame with FIN clear, " + std::to_string(o.size) +
              " bytes";
     case k::message:
-      return std::string(o.opcode == 1 ? "a text" : "a binary") + " message of " + payload +
+      return std::string(o.rsv & 4 ? "a compressed " : "a ") + (o.opcode == 1 ? "text" : "binary") +
+             " message of " + payload +
              (o.frames > 1 ? " in " + std::to_string(o.frames) + " frames" : std::string());
     case k::ping:
       return "a ping of " + payload;

@@ -1163,3 +1163,36 @@ TEST(CaseLoaderLimits, SmallFilesCannotExpandWithoutBound) {
 
 }  // namespace
 }  // namespace wsspec
+
+namespace wsspec {
+namespace {
+
+// permessage-deflate: "deflate" on the case, "compressed" on a send_message; RSV1 means
+// compressed only once the extension is agreed, so the second needs the first.
+TEST(CaseLoaderDeflate, OfferAndCompressedMessageLoad) {
+  ojson doc = base_case();
+  doc["deflate"] = "permessage-deflate; client_max_window_bits";
+  doc["steps"][0] = ojson::parse(
+      R"({"send_message": {"opcode": "text", "payload": "Hello", "compressed": true}})");
+  const loaded r = load(doc.dump());
+  ASSERT_TRUE(r.ok) << r.error.to_string();
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].deflate, "permessage-deflate; client_max_window_bits");
+  const auto* m = std::get_if<send_message>(&r.cases[0].steps[0]);
+  ASSERT_NE(m, nullptr);
+  EXPECT_TRUE(m->compressed);
+}
+
+TEST(CaseLoaderDeflate, CompressedWithoutAnOfferIsRefusedAtTheMessage) {
+  ojson doc = base_case();
+  doc["steps"][0] = ojson::parse(
+      R"({"send_message": {"opcode": "text", "payload": "Hello", "compressed": true}})");
+  expect_error(doc, "/steps/0/send_message", "needs the case's \"deflate\" offer");
+  doc["deflate"] = "";
+  expect_error(doc, "/deflate", "must not be empty");
+  doc["deflate"] = true;
+  expect_error(doc, "/deflate", "expected a string");
+}
+
+}  // namespace
+}  // namespace wsspec

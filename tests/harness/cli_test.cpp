@@ -698,6 +698,43 @@ TEST_F(CliServe, TotalTimeoutMarksTheCasesNotReached) {
   EXPECT_NE(last_line(r.out).find("(incomplete: the total time-out"), std::string::npos) << r;
 }
 
+// permessage-deflate: a compression case against serve, which negotiates it, passes with the
+// compressed echo in its transcript; against serve --no-deflate it is unimplemented (RFC 7692 5
+// lets a server decline), saying what was offered.
+TEST_F(CliServe, CompressionCaseRunsCompressedWhenAgreed) {
+  temp_dir dir;
+  const run_result r = wsspec(
+      {"run", server_->url(), "--cases", "compression/binary-fragmented-echo", "--out", dir / "o"});
+  ASSERT_EQ(r.exit, 0) << r;
+  const json results = read_json(fs::path(dir / "o") / "results.json");
+  ASSERT_EQ(results["cases"].size(), 1u);
+  const json& c = results["cases"][0];
+  EXPECT_EQ(c["verdict"], "pass") << c.dump(1);
+  bool sent = false, echoed = false;
+  for (const auto& line : c["transcript"]) {
+    const std::string l = line.get<std::string>();
+    sent |= l.find("> compressed binary message in ") != std::string::npos;
+    echoed |= l.find("< a compressed binary message of 65536 bytes") != std::string::npos;
+  }
+  EXPECT_TRUE(sent && echoed) << c["transcript"].dump(1);
+}
+
+TEST(CliDeflate, CompressionCaseAgainstAServerThatDeclinesIsUnimplemented) {
+  background_server plain({wsspec_binary, "serve", "--port", "0", "--no-deflate"},
+                          wsspec_serve_port);
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  temp_dir dir;
+  const run_result r =
+      wsspec({"run", plain.url(), "--cases", "compression/text-echo", "--out", dir / "o"});
+  EXPECT_EQ(r.exit, 0) << r;  // unimplemented is not a failure without --strict
+  const json results = read_json(fs::path(dir / "o") / "results.json");
+  ASSERT_EQ(results["cases"].size(), 1u);
+  EXPECT_EQ(results["cases"][0]["verdict"], "unimplemented");
+  EXPECT_EQ(results["cases"][0]["reason"],
+            "the target declined permessage-deflate (offered: permessage-deflate); RFC 7692 5 "
+            "lets a server decline");
+}
+
 // ---- against a deliberately broken target ----------------------------------------------------
 
 class BrokenTarget : public ::testing::Test {

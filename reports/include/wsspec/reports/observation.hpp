@@ -10,23 +10,27 @@
 
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
 #include "wsspec/codec/protocol_error.hpp"
 
 namespace wsspec {
 
 // A rule of RFC 6455 (or of HTTP, for the handshake response) that the target broke, as the
-// codec named it. At most one of the three errors is set.
+// codec named it. At most one of the four errors is set.
 struct violation {
   codec::protocol_error frame = codec::protocol_error::none;      // a frame, message or close body
   codec::http_error http = codec::http_error::none;               // the response head
   codec::response_error handshake = codec::response_error::none;  // the 101's WebSocket fields
+  // the 101's answer to a permessage-deflate offer (RFC 7692 7, 7.1)
+  codec::deflate_negotiation_error deflate = codec::deflate_negotiation_error::none;
   std::string detail;        // the codec's own words for a handshake error (which value)
   std::uint64_t offset = 0;  // byte offset in what the target sent after its 101
   std::string evidence;      // up to 14 bytes of the offending frame's start, when at hand
 
   bool empty() const noexcept {
     return frame == codec::protocol_error::none && http == codec::http_error::none &&
-           handshake == codec::response_error::none;
+           handshake == codec::response_error::none &&
+           deflate == codec::deflate_negotiation_error::none;
   }
   // "5.2", "RFC 7692 6.1", "RFC 9112 2.2": the section of the rule, in one format.
   std::string section() const;
