@@ -425,6 +425,24 @@ class case_runner {
     }
   }
 
+  // wsspec's close frame: with `code` (and no reason), or empty without one.
+  void send_close(std::optional<std::uint16_t> code) {
+    we_sent_close_ = true;
+    std::string body;
+    if (code) {
+      const auto b = codec::make_close_body(*code);
+      body.assign(b.begin(), b.end());
+    }
+    std::string wire;
+    frame_spec f;
+    f.opcode = 0x8;
+    append_frame(wire, f, body, keys_);
+    observation o = sent(kind::sent_close);
+    o.code = code;
+    record(o);
+    write(wire, {});
+  }
+
   // Closing behaviour (RFC 6455 5.5.1, 7.1.1-7.1.7), graded apart from the data exchange.
   void finish_closing() {
     if (!conn_ || result_.connect_failed) return;
@@ -442,40 +460,14 @@ class case_runner {
     s.close_timeout_ms = options_.close_timeout_ms;
     closing_grader g(s);
     switch (g.first_action()) {
-      case closing_grader::action::send_close: {
-        we_sent_close_ = true;
+      case closing_grader::action::send_close:
         target_->ignore_data_frames();
-        const auto body = codec::make_close_body(1000);
-        std::string wire;
-        frame_spec f;
-        f.opcode = 0x8;
-        append_frame(wire, f,
-                     std::string_view(reinterpret_cast<const char*>(body.data()), body.size()),
-                     keys_);
-        observation o = sent(kind::sent_close);
-        o.code = 1000;
-        record(o);
-        write(wire, {});
+        send_close(1000);
         break;
-      }
-      case closing_grader::action::answer_close: {
+      case closing_grader::action::answer_close:
         // RFC 6455 5.5.1: answer the target's close; echo its code when it gave a valid one.
-        we_sent_close_ = true;
-        std::string body;
-        if (result_.remote_close_code) {
-          const auto b = codec::make_close_body(*result_.remote_close_code);
-          body.assign(b.begin(), b.end());
-        }
-        std::string wire;
-        frame_spec f;
-        f.opcode = 0x8;
-        append_frame(wire, f, body, keys_);
-        observation o = sent(kind::sent_close);
-        o.code = result_.remote_close_code;
-        record(o);
-        write(wire, {});
+        send_close(result_.remote_close_code);
         break;
-      }
       case closing_grader::action::none:
         break;
     }
