@@ -109,11 +109,23 @@ std::vector<message_result> inflate_all(const inflater_options& o,
   return results;
 }
 
+// The one divergence inflater.hpp documents: zlib rejects a distance beyond the agreed window
+// only once the bytes it names have left its buffers, and how much output one call keeps
+// depends on how the input was sliced. So a stream that reaches past its window may stop
+// earlier in one run, with "invalid distance too far back", having inflated a prefix of what
+// the other run did. Anything else that differs is a mismatch.
+bool window_overrun(const message_result& x, const message_result& y) {
+  return x.detail == "invalid distance too far back" && x.out.size() <= y.out.size() &&
+         std::equal(x.out.begin(), x.out.end(), y.out.begin());
+}
+
 void check_same(const std::vector<message_result>& a, const std::vector<message_result>& b) {
-  if (a.size() != b.size()) mismatch();
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].error != b[i].error || a[i].out != b[i].out || a[i].detail != b[i].detail) mismatch();
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (a[i].error == b[i].error && a[i].out == b[i].out && a[i].detail == b[i].detail) continue;
+    if (window_overrun(a[i], b[i]) || window_overrun(b[i], a[i])) return;  // runs end here
+    mismatch();
   }
+  if (a.size() != b.size()) mismatch();
 }
 
 // Property 3. One deflater per option set, kept between inputs and reset for each: zlib's
