@@ -837,15 +837,15 @@ TEST_F(BrokenTarget, CrashIsCaughtByTheLivenessProbeAndTheRunGoesOn) {
     if (id == "opcodes/reserved-opcode-3") continue;
     EXPECT_EQ(c["verdict"], "error") << id;
     EXPECT_EQ(c["not_run"], true) << id;
-    // The port in the middle varies; what the new connection got is said in the transport's
-    // words.
+    // What the new connection got is said in the transport's words, which depend on how far
+    // the dying server got (a refused connect, or a reset after it accepted).
     const std::string why = c["reason"];
     EXPECT_EQ(why.rfind("not run: the target died after opcodes/reserved-opcode-3 (a new "
-                        "connection: could not connect to ws://127.0.0.1:",
+                        "connection: ",
                         0),
               0u)
         << why;
-    EXPECT_TRUE(why.ends_with("connection refused); the other 6 cases were not run")) << why;
+    EXPECT_TRUE(why.ends_with("); the other 6 cases were not run")) << why;
   }
   const std::string last = last_line(r.out);
   EXPECT_EQ(last.rfind("0 passed, 7 failed (stopped: the target died after "
@@ -853,7 +853,7 @@ TEST_F(BrokenTarget, CrashIsCaughtByTheLivenessProbeAndTheRunGoesOn) {
                        0),
             0u)
       << r;
-  EXPECT_TRUE(last.ends_with("connection refused); the other 6 cases were not run)")) << r;
+  EXPECT_TRUE(last.ends_with("); the other 6 cases were not run)")) << r;
   EXPECT_FALSE(server_->alive());
 }
 
