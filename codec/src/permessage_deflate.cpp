@@ -46,10 +46,12 @@ constexpr error_info k_errors[] = {
      "the response accepts permessage-deflate, which was not offered"},
     {"multiple_responses", "RFC 7692 5",
      "the response accepts permessage-deflate more than once; both would use RSV1"},
+    {"rsv1_conflict", "RFC 7692 5",
+     "the response accepts permessage-deflate together with another extension that uses RSV1"},
 };
 
 static_assert(std::size(k_errors) ==
-              static_cast<std::size_t>(deflate_negotiation_error::multiple_responses) + 1);
+              static_cast<std::size_t>(deflate_negotiation_error::rsv1_conflict) + 1);
 
 const error_info& info(deflate_negotiation_error e) noexcept {
   const auto i = static_cast<std::size_t>(e);
@@ -276,6 +278,19 @@ std::optional<deflate_negotiation> negotiate_deflate(std::span<const extension_o
   deflate_negotiation n;
   if (std::count_if(accepted.begin(), accepted.end(), is_pmd) > 1) {
     n.error = deflate_negotiation_error::multiple_responses;
+    return n;
+  }
+  // RFC 7692 5 forbids accepting permessage-deflate beside an extension that also gives RSV1 a
+  // meaning. Only extensions whose use of RSV1 is known can be told apart: the per-frame deflate
+  // drafts that browsers offered before RFC 7692.
+  const auto uses_rsv1 = [](const extension_offer& e) {
+    for (const std::string_view name : {"deflate-frame", "x-webkit-deflate-frame",
+                                        "perframe-deflate", "x-webkit-perframe-deflate"})
+      if (iequals(e.name, name)) return true;
+    return false;
+  };
+  if (std::any_of(accepted.begin(), accepted.end(), uses_rsv1)) {
+    n.error = deflate_negotiation_error::rsv1_conflict;
     return n;
   }
   std::optional<deflate_negotiation> first;

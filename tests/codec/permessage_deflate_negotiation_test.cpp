@@ -192,7 +192,7 @@ TEST(DeflateNegotiationParse, ToExtensionWritesTheParametersInRfcOrder) {
 
 TEST(DeflateNegotiationParse, EveryErrorHasANameASectionAndADescription) {
   std::vector<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(multiple_responses); ++i) {
+  for (int i = 0; i <= static_cast<int>(rsv1_conflict); ++i) {
     const auto e = static_cast<deflate_negotiation_error>(i);
     names.push_back(to_string(e));
     EXPECT_FALSE(describe(e).empty()) << i;
@@ -397,6 +397,16 @@ TEST(DeflateNegotiationClient, NegotiateOverTheWholeLists) {
                              elements("permessage-deflate, permessage-deflate"));
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->error, multiple_responses);
+  // Accepted beside a per-frame deflate draft: both would use RSV1 (RFC 7692 5); an unrelated
+  // extension beside it is fine.
+  n = negotiate_deflate(elements("permessage-deflate, x-webkit-deflate-frame"),
+                        elements("permessage-deflate, X-WebKit-Deflate-Frame"));
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->error, rsv1_conflict);
+  n = negotiate_deflate(elements("permessage-deflate, x-other"),
+                        elements("permessage-deflate, x-other"));
+  ASSERT_TRUE(n.has_value());
+  EXPECT_TRUE(n->ok());
   // Accepted without an offer.
   n = negotiate_deflate(elements("x-other"), elements("permessage-deflate"));
   ASSERT_TRUE(n.has_value());

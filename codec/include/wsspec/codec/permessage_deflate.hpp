@@ -80,6 +80,7 @@ enum class deflate_negotiation_error : std::uint8_t {
   client_max_window_bits_too_large,    // 7.1.2.2: larger than the offer's value
   not_offered,                         // RFC 6455 9.1: permessage-deflate accepted, never offered
   multiple_responses,  // 5: two permessage-deflate elements in a response both claim RSV1
+  rsv1_conflict,       // 5: accepted together with another extension known to use RSV1
 };
 
 std::string_view to_string(deflate_negotiation_error e) noexcept;
@@ -173,6 +174,8 @@ deflate_negotiation validate_deflate_response(const extension_offer& offer,
 // The extensions the client offered and those the server's response accepted (both lists as
 // parse_extensions gives them): nullopt when the response has no permessage-deflate element
 // (not negotiated). Otherwise the response element must be the only one (multiple_responses),
+// the response must not also accept an extension known to use RSV1 (rsv1_conflict: the
+// per-frame deflate drafts, deflate-frame and its x-webkit- and perframe- spellings),
 // something was offered (not_offered), and it must answer at least one permessage-deflate offer;
 // when it answers none, the error is the one against the first offer.
 std::optional<deflate_negotiation> negotiate_deflate(std::span<const extension_offer> offered,
