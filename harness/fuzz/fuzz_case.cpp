@@ -64,6 +64,12 @@ test_case fuzz_case(const fuzz_input& in, const std::string& id, std::uint32_t w
   c.tags = {"fuzz"};
   c.close_at_end = false;
   c.check_alive = reproducer;
+  if (in.what.deflate) {
+    // A target that declines the offer makes the case unimplemented before anything is sent.
+    c.deflate = in.what.deflate;
+    c.rfc.push_back("RFC 7692 6");
+    c.tags.push_back("compression");
+  }
   c.timeout_ms = 4 * wait + 3000;
 
   if (in.what.handshake) {

@@ -9,6 +9,7 @@
 
 #include "cases/case_loader.hpp"
 #include "cases/case_writer.hpp"
+#include "fuzz/deflate_mutator.hpp"
 #include "fuzz/minimizer.hpp"
 #include "fuzz/target_process.hpp"
 #include "run/suite_runner.hpp"
@@ -22,7 +23,10 @@ using steady = std::chrono::steady_clock;
 class fuzzer {
  public:
   fuzzer(const std::vector<test_case>& cases, const fuzz_options& o, std::ostream& progress)
-      : options_(o), progress_(progress), seeds_(seed_traffic(cases)) {
+      : options_(o),
+        progress_(progress),
+        seeds_(seed_traffic(cases)),
+        deflate_seeds_(deflate_seed_traffic(cases)) {
     run_ = o.run;
     run_.check_alive_when_suspicious = true;
     run_.close_timeout_ms = std::max<std::uint32_t>(o.wait_ms, 100);
@@ -54,6 +58,7 @@ class fuzzer {
         return out_;
       }
     }
+    probe_deflate();
     loop();
     if (process_) process_->stop();
     finish();
@@ -103,6 +108,37 @@ class fuzzer {
     }
   }
 
+  // Compressed inputs only for a target that agrees to permessage-deflate: against one that
+  // declines, each would end at its 101 (unimplemented) and cost an input for nothing.
+  void probe_deflate() {
+    if (deflate_seeds_.empty()) return;
+    fuzz_input probe;
+    probe.what.from_case = "the permessage-deflate probe";
+    probe.what.deflate = default_deflate_offer;
+    send_message m;
+    m.payload.bytes = "wsspec fuzz: permessage-deflate?";
+    m.compressed = true;
+    probe.what.sends.push_back(m);
+    const case_result r =
+        run_case(fuzz_case(probe, "fuzz/deflate-probe", options_.wait_ms, false), run_);
+    // A 101 that accepts the offer wrongly is agreement too: the compressed inputs then show
+    // the broken rule as a finding.
+    out_.deflate_agreed = !r.connect_failed && r.data != verdict::unimplemented &&
+                          (r.data != verdict::fail || !r.first_violation.empty());
+    if (!out_.deflate_agreed) deflate_seeds_.clear();
+    if (options_.terminal) progress_ << "\r\033[K";
+    if (out_.deflate_agreed) {
+      progress_ << "fuzz: the target agrees to permessage-deflate: about one input in three is "
+                   "compressed\n";
+    } else {
+      progress_ << "fuzz: "
+                << (r.connect_failed ? "could not ask the target about"
+                                     : "the target does not agree to")
+                << " permessage-deflate (" << r.reason << "): no compressed inputs\n";
+    }
+    progress_ << std::flush;
+  }
+
   void loop() {
     std::optional<fuzz_input> previous;
     for (std::uint64_t i = 0;; ++i) {
@@ -113,10 +149,14 @@ class fuzzer {
                                " distinct findings (--max-findings)";
         break;
       }
-      fuzz_input in = mutate(seeds_, options_.seed, i);
+      fuzz_input in = mutate(seeds_, deflate_seeds_, options_.seed, i);
       const case_result r =
           run_case(fuzz_case(in, case_id("input", i), options_.wait_ms, false), run_);
       ++out_.iterations;
+      if (in.what.deflate) {
+        ++out_.compressed_inputs;
+        if (!r.connect_failed && r.data != verdict::unimplemented) ++out_.compressed_agreed;
+      }
       status_line(false);
       outcome o;
       std::uint64_t at = i;
@@ -270,9 +310,14 @@ class fuzzer {
     out_.exit = out_.findings.empty() ? exit_ok : exit_failed;
     if (!out_.stopped_because.empty())
       progress_ << "stopped early: " << out_.stopped_because << "\n";
+    const std::string compression =
+        "fuzz: permessage-deflate: " + std::to_string(out_.compressed_inputs) +
+        " compressed input(s), agreed in " + std::to_string(out_.compressed_agreed) +
+        (out_.deflate_agreed ? "" : " (the target did not agree when asked)");
+    progress_ << compression << "\n";
 
     std::ofstream log(options_.out_dir / "fuzz-run.txt", std::ios::binary);
-    log << out_.final_line << "\n";
+    log << out_.final_line << "\n" << compression << "\n";
     if (!out_.stopped_because.empty()) log << "stopped early: " << out_.stopped_because << "\n";
     for (const auto& f : out_.findings) {
       log << "\n"
@@ -293,6 +338,7 @@ class fuzzer {
   const fuzz_options& options_;
   std::ostream& progress_;
   std::vector<traffic> seeds_;
+  std::vector<traffic> deflate_seeds_;  // emptied when the target does not agree to deflate
   run_options run_;
   std::unique_ptr<target_process> process_;
   steady::time_point start_, last_status_;

@@ -5,6 +5,9 @@
 // minimised (minimizer.hpp), written as a case file of the same format as cases/ and replayed
 // from that file to confirm it reproduces: `wsspec run URL --case-dir DIR` runs the findings.
 //
+// A target that agrees to permessage-deflate (one probe connection before the first input)
+// also gets compressed inputs, about one in three; the run says how many it sent.
+//
 // Bounded: it stops after `duration` or `max_cases` inputs, whichever comes first; the work on
 // a finding (minimising, replaying) counts against the same duration.
 #pragma once
@@ -51,6 +54,12 @@ struct finding {
 
 struct fuzz_outcome {
   std::uint64_t iterations = 0;
+  // permessage-deflate: whether the target agreed to it when asked before the first input (it
+  // then gets compressed inputs, deflate_mutator.hpp), how many inputs offered it, and in how
+  // many of those runs the target agreed.
+  bool deflate_agreed = false;
+  std::uint64_t compressed_inputs = 0;
+  std::uint64_t compressed_agreed = 0;
   double elapsed_s = 0;
   std::vector<finding> findings;
   std::string stopped_because;  // why the run ended before its bounds, if it did

@@ -19,6 +19,7 @@ class shrinker {
     while (progress && replays_ < budget_) {
       progress = false;
       progress |= drop_sends();
+      progress |= drop_compression();
       progress |= simplify_handshake();
       progress |= simplify_sends();
     }
@@ -45,6 +46,17 @@ class shrinker {
       any |= attempt(c);
     }
     return any;
+  }
+
+  // Without the offer nothing may be sent compressed (a case file with a compressed message
+  // and no offer does not load); RSV1 bits stay, they are the frames' own field.
+  bool drop_compression() {
+    if (!best_.what.deflate) return false;
+    fuzz_input c = best_;
+    c.what.deflate.reset();
+    for (auto& s : c.what.sends)
+      if (auto* m = std::get_if<send_message>(&s)) m->compressed = false;
+    return attempt(c);
   }
 
   bool simplify_handshake() {
@@ -146,6 +158,10 @@ class shrinker {
         try_edit([](step& s) {
           auto& m = std::get<send_message>(s);
           return m.fragment_size ? (m.fragment_size = 0, true) : false;
+        });
+        try_edit([](step& s) {
+          auto& m = std::get<send_message>(s);
+          return m.compressed ? (m.compressed = false, true) : false;
         });
         while (
             try_edit([](step& s) { return shrink_payload(std::get<send_message>(s).payload); })) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "fuzz/deflate_mutator.hpp"
 #include "fuzz/rng.hpp"
 #include "run/payload.hpp"
 #include "wsspec/codec/opcode.hpp"
@@ -527,47 +528,90 @@ class mutator {
 
 }  // namespace
 
+namespace {
+
+// A case's traffic, or nothing when it is too big or floods.
+std::optional<traffic> traffic_of(const test_case& c) {
+  traffic t;
+  t.from_case = c.id;
+  std::uint64_t bytes = 0;
+  bool too_big = false;
+  for (const auto& s : c.steps) {
+    if (const auto* h = std::get_if<handshake_spec>(&s)) {
+      t.handshake = *h;
+      bytes += h->raw ? h->raw->size() : 0;
+      for (const auto& [n, v] : h->add) bytes += n.size() + v.size();
+      for (const auto& [n, v] : h->set) bytes += n.size() + v.size();
+      continue;
+    }
+    if (std::holds_alternative<expect_step>(s)) continue;
+    step copy = s;
+    std::visit(
+        [&](auto& st) {
+          if constexpr (requires { st.shape; }) st.shape.delay_ms = 0;
+          if constexpr (requires { st.count; }) {
+            if (st.count > max_seed_count) too_big = true;
+          }
+          if constexpr (requires { st.payload; }) bytes += payload_size(st.payload);
+          if constexpr (requires { st.bytes; }) bytes += st.bytes.size();
+        },
+        copy);
+    t.sends.push_back(std::move(copy));
+  }
+  if (too_big || bytes > max_seed_bytes || c.repeat > 1) return std::nullopt;
+  if (t.sends.empty() && !t.handshake) return std::nullopt;
+  return t;
+}
+
+bool sends_data(const traffic& t) {
+  for (const auto& s : t.sends) {
+    if (const auto* m = std::get_if<send_message>(&s); m && (m->opcode == 1 || m->opcode == 2))
+      return true;
+    if (const auto* f = std::get_if<send_frame>(&s); f && (f->opcode == 1 || f->opcode == 2))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<traffic> seed_traffic(const std::vector<test_case>& cases) {
   std::vector<traffic> seeds;
   for (const auto& c : cases) {
-    // The fuzzer's connections do not negotiate permessage-deflate (yet), so a compression
-    // case's traffic would only be RSV1 misuse: not a seed.
+    // Plain inputs do not negotiate permessage-deflate, so a compression case's traffic would
+    // only be RSV1 misuse: a seed of compressed inputs instead.
     if (c.deflate) continue;
-    traffic t;
-    t.from_case = c.id;
-    std::uint64_t bytes = 0;
-    bool too_big = false;
-    for (const auto& s : c.steps) {
-      if (const auto* h = std::get_if<handshake_spec>(&s)) {
-        t.handshake = *h;
-        bytes += h->raw ? h->raw->size() : 0;
-        for (const auto& [n, v] : h->add) bytes += n.size() + v.size();
-        for (const auto& [n, v] : h->set) bytes += n.size() + v.size();
-        continue;
-      }
-      if (std::holds_alternative<expect_step>(s)) continue;
-      step copy = s;
-      std::visit(
-          [&](auto& st) {
-            if constexpr (requires { st.shape; }) st.shape.delay_ms = 0;
-            if constexpr (requires { st.count; }) {
-              if (st.count > max_seed_count) too_big = true;
-            }
-            if constexpr (requires { st.payload; }) bytes += payload_size(st.payload);
-            if constexpr (requires { st.bytes; }) bytes += st.bytes.size();
-          },
-          copy);
-      t.sends.push_back(std::move(copy));
+    if (auto t = traffic_of(c)) seeds.push_back(std::move(*t));
+  }
+  return seeds;
+}
+
+std::vector<traffic> deflate_seed_traffic(const std::vector<test_case>& cases) {
+  std::vector<traffic> seeds;
+  for (const auto& c : cases) {
+    auto t = traffic_of(c);
+    if (!t) continue;
+    if (c.deflate) {
+      t->deflate = c.deflate;
+    } else if (t->handshake || !sends_data(*t)) {
+      continue;
     }
-    if (too_big || bytes > max_seed_bytes || c.repeat > 1) continue;
-    if (t.sends.empty() && !t.handshake) continue;
-    seeds.push_back(std::move(t));
+    seeds.push_back(std::move(*t));
   }
   return seeds;
 }
 
 fuzz_input mutate(const std::vector<traffic>& seeds, std::uint64_t seed, std::uint64_t iteration) {
   return mutator(seeds, seed, iteration).run();
+}
+
+fuzz_input mutate(const std::vector<traffic>& seeds, const std::vector<traffic>& deflate_seeds,
+                  std::uint64_t seed, std::uint64_t iteration) {
+  // A stream of its own decides, so that the plain inputs are those of mutate() above.
+  constexpr std::uint64_t choice_salt = 0xC0DE'7692'0000'0001ull;
+  if (!deflate_seeds.empty() && rng(seed ^ choice_salt, iteration).below(3) == 0)
+    return mutate_compressed(deflate_seeds, seed, iteration);
+  return mutate(seeds, seed, iteration);
 }
 
 }  // namespace wsspec::fuzz

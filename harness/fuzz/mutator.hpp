@@ -23,6 +23,9 @@ struct traffic {
   std::string from_case;
   std::optional<handshake_spec> handshake;
   std::vector<step> sends;
+  // The permessage-deflate offer of the default handshake (a compressed input's, see
+  // deflate_mutator.hpp); the seeds of plain inputs have none.
+  std::optional<std::string> deflate;
 
   bool operator==(const traffic&) const = default;
 };
@@ -30,6 +33,9 @@ struct traffic {
 // Seeds: the traffic of each case, small enough to send many times a second (cases whose
 // payloads add up to more than 256 KiB, or that flood, are left out; delays are dropped).
 std::vector<traffic> seed_traffic(const std::vector<test_case>& cases);
+// Seeds of compressed inputs: the compression cases' traffic with their offer, and the traffic
+// of every other case that sends data without a handshake of its own (the same size limits).
+std::vector<traffic> deflate_seed_traffic(const std::vector<test_case>& cases);
 
 struct fuzz_input {
   traffic what;
@@ -40,5 +46,11 @@ struct fuzz_input {
 // Iteration `iteration` of the run with seed `seed`: one seed picked and mutated 1-3 times.
 // `seeds` must not be empty.
 fuzz_input mutate(const std::vector<traffic>& seeds, std::uint64_t seed, std::uint64_t iteration);
+// The same for a target that agreed to permessage-deflate: about one iteration in three is a
+// compressed input made from `deflate_seeds` (deflate_mutator.hpp); every other one is exactly
+// mutate(seeds, seed, iteration), so a run's plain inputs do not depend on compression. With
+// `deflate_seeds` empty, always mutate(seeds, seed, iteration).
+fuzz_input mutate(const std::vector<traffic>& seeds, const std::vector<traffic>& deflate_seeds,
+                  std::uint64_t seed, std::uint64_t iteration);
 
 }  // namespace wsspec::fuzz
