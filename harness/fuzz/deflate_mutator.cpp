@@ -105,22 +105,32 @@ class deflate_mutator {
   }
 
   void one() {
-    static const std::vector<void (deflate_mutator::*)()> ops = {
-        &deflate_mutator::rsv1_on_continuation,
-        &deflate_mutator::rsv1_on_control,
-        &deflate_mutator::rsv1_on_plain_data,
-        &deflate_mutator::rsv1_cleared,
-        &deflate_mutator::corrupt,
-        &deflate_mutator::corrupt,
-        &deflate_mutator::truncate,
-        &deflate_mutator::tail,
-        &deflate_mutator::tail,
-        &deflate_mutator::bomb,
-        &deflate_mutator::fragment,
-        &deflate_mutator::repeat_with_window,
-        &deflate_mutator::split_writes,
+    using op = void (deflate_mutator::*)();
+    // Weighted: a bomb costs the target (and wsspec) hundreds of times a small input's time,
+    // and one shows what a target does with it; byte-level damage is cheap and varied.
+    static const std::vector<std::pair<unsigned, op>> ops = {
+        {3, &deflate_mutator::rsv1_on_continuation},
+        {3, &deflate_mutator::rsv1_on_control},
+        {3, &deflate_mutator::rsv1_on_plain_data},
+        {2, &deflate_mutator::rsv1_cleared},
+        {6, &deflate_mutator::corrupt},
+        {4, &deflate_mutator::truncate},
+        {5, &deflate_mutator::tail},
+        {1, &deflate_mutator::bomb},
+        {3, &deflate_mutator::fragment},
+        {2, &deflate_mutator::repeat_with_window},
+        {2, &deflate_mutator::split_writes},
     };
-    (this->*rng_.pick(ops))();
+    static const unsigned total = [] {
+      unsigned t = 0;
+      for (const auto& [w, f] : ops) t += w;
+      return t;
+    }();
+    auto r = static_cast<unsigned>(rng_.below(total));
+    for (const auto& [w, f] : ops) {
+      if (r < w) return (this->*f)();
+      r -= w;
+    }
   }
 
   // A compressed data frame to edit: the seed's own, a compressed message turned into one
@@ -304,7 +314,7 @@ class deflate_mutator {
     m.opcode = rng_.pick<std::uint8_t>({1, 2});
     m.payload.how = payload_spec::kind::repeat;
     m.payload.pattern = std::string(1, '\0');
-    m.payload.size = rng_.pick<std::uint64_t>({1, 4, 16, 65}) * mib;
+    m.payload.size = rng_.pick<std::uint64_t>({1, 2, 8, 65}) * mib;
     m.compressed = true;
     m.fragment_size = rng_.pick<std::uint64_t>({0, 0, 512, 16384});
     const std::size_t i = rng_.below(sends().size() + 1);

@@ -14,7 +14,10 @@
 #     connections but answers nothing. The finding is a hang, and its reproducer says so.
 #
 #   network_fuzz_test.sh WSSPEC serve-survives OUT_DIR
-#     A bounded run against `wsspec serve` (5000 inputs or 20 s) ends with no finding.
+#     A bounded run against `wsspec serve` (5000 inputs or 20 s) ends with no finding, having
+#     sent compressed inputs (serve agrees to permessage-deflate: at least 100, every one
+#     agreed); against `wsspec serve --no-deflate` a short run says the target does not agree
+#     and sends none.
 #
 #   network_fuzz_test.sh WSSPEC wss OUT_DIR
 #     Over TLS: python3-websockets behind a self-signed certificate made here (openssl req).
@@ -61,11 +64,11 @@ trap cleanup EXIT INT TERM
 start_serve() {
   # Created first: the background job opens it only when it gets to run.
   : >"$out/serve.out"
-  "$wsspec" serve --host 127.0.0.1 --port 0 >>"$out/serve.out" 2>&1 &
+  "$wsspec" serve --host 127.0.0.1 --port 0 "$@" >>"$out/serve.out" 2>&1 &
   servers="$servers $!"
   serve_url=""
   for _ in $(seq 100); do
-    serve_url=$(sed -n 's/^listening on //p' "$out/serve.out")
+    serve_url=$(sed -n 's/^listening on //p' "$out/serve.out" | tail -n 1)
     [ -n "$serve_url" ] && return 0
     sleep 0.05
   done
@@ -129,7 +132,29 @@ serve-survives)
   [ "$status" -eq 0 ] || fail "wsspec fuzz found something in wsspec serve (exit $status)"
   grep -q ': 0 finding(s)$' "$out/fuzz.log" || fail "the final line does not say 0 findings"
   if ls "$out/findings"/*.json >/dev/null 2>&1; then fail "finding files were written"; fi
-  echo "network_fuzz_test serve-survives: ok"
+  grep -q '^fuzz: the target agrees to permessage-deflate' "$out/fuzz.log" ||
+    fail "the fuzzer did not find that wsspec serve agrees to permessage-deflate"
+  counts=$(sed -n 's/^fuzz: permessage-deflate: \([0-9]*\) compressed input(s), agreed in \([0-9]*\)$/\1 \2/p' \
+    "$out/fuzz.log")
+  [ -n "$counts" ] || fail "no permessage-deflate line"
+  set -- $counts
+  [ "$1" -ge 100 ] || fail "only $1 compressed inputs"
+  [ "$1" -eq "$2" ] || fail "wsspec serve agreed to permessage-deflate in $2 of $1 compressed inputs"
+  grep -q "^$(sed -n 's/^fuzz: permessage-deflate: .*/&/p' "$out/fuzz.log")\$" \
+    "$out/findings/fuzz-run.txt" || fail "fuzz-run.txt does not have the permessage-deflate line"
+  compressed=$1
+
+  # A target that declines: no compressed input at all.
+  kill "${servers##* }" 2>/dev/null || true
+  start_serve --no-deflate
+  logged fuzz-no-deflate "$wsspec" fuzz "$serve_url" --seed 1 --max-cases 300 --duration 5 \
+    --out "$out/no-deflate"
+  [ "$status" -eq 0 ] || fail "wsspec fuzz found something in wsspec serve --no-deflate (exit $status)"
+  grep -q '^fuzz: the target does not agree to permessage-deflate' "$out/fuzz-no-deflate.log" ||
+    fail "the fuzzer did not say that serve --no-deflate declines"
+  grep -q '^fuzz: permessage-deflate: 0 compressed input(s), agreed in 0 (the target did not agree when asked)$' \
+    "$out/fuzz-no-deflate.log" || fail "compressed inputs sent to a target that declines"
+  echo "network_fuzz_test serve-survives: ok ($compressed compressed inputs)"
   ;;
 wss)
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
