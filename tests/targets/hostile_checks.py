@@ -23,6 +23,9 @@ with os.wait4 for the kernel's figure of its peak RSS, and checks, one line each
             unrun as if it had died (wsspec runs with --jobs 1, the selection in order);
   memory    peak RSS <= 64 MiB + the largest message wsspec accepts (results.json
             limits.message_bytes, 64 MiB by default: 128 MiB); the figure is printed;
+  bomb      (deflate-bomb, deflate-bomb-fragments) the compression case that received the
+            bomb is `error` with a reason naming --max-message: a target beyond wsspec's
+            limit is not judged (README, "Limits"), never `fail`;
   markup    tests/reports/browser/markup_check.mjs opens OUT_DIR/index.html in headless
             Chromium: no injected markup runs or renders (for markup-everywhere it also
             checks that the markup is shown, as text). Skipped (not failed) when Chromium
@@ -37,7 +40,7 @@ of idleness, and a target found hung gets one 10 s confirmation (after which the
 
   bound = (N + 1) x (4 T + 2) + 3 N + 10 + 5 s (start-up and writing the reports)
 
-with T = 1 s and N = 6 cases: 42 + 18 + 15 = 75 s. A correct wsspec needs a few seconds.
+with T = 1 s and N = 7 cases: 48 + 21 + 15 = 84 s. A correct wsspec needs a few seconds.
 
 Exit status: 0 every check passed, 1 a check failed, 2 bad usage, 77 skipped (above).
 Loopback only; the server is stopped by its PID whatever happens.
@@ -58,9 +61,13 @@ MARKUP_CHECK = os.path.join(HERE, "..", "reports", "browser", "markup_check.mjs"
 PYTHON = "/usr/bin/python3"
 
 # Small and varied: an echo, a ping, a failed connection (fragmented ping), a message then a
-# close, a close with a reason, an unmasked frame. Full ids, so a renamed case is noticed.
+# close, a close with a reason, an unmasked frame, and a compressed echo (the one case that
+# offers permessage-deflate, so the deflate bombs reach wsspec's inflater). Full ids, so a
+# renamed case is noticed.
+COMPRESSION_CASE = "compression/text-echo"
 CASES = ["framing/text-length-0", "pingpong/ping-0-bytes", "fragmentation/fragmented-ping",
-         "close/message-then-close", "close/code-and-reason", "framing/unmasked-text"]
+         "close/message-then-close", "close/code-and-reason", "framing/unmasked-text",
+         COMPRESSION_CASE]
 TIMEOUT_S = 1.0
 CASE_BOUND_S = 4 * TIMEOUT_S + 2
 WALL_BOUND_S = (len(CASES) + 1) * CASE_BOUND_S + 3 * len(CASES) + 10 + 5
@@ -69,7 +76,10 @@ MIB = 1024 * 1024
 BASE_RSS = 64 * MIB
 DEFAULT_MESSAGE_BYTES = 64 * MIB
 ATTACKS = ("garbage-101", "endless-head", "trickled-101", "html-403", "huge-frame-trickle",
-           "endless-frames", "reset-mid-frame", "close-storm", "markup-everywhere")
+           "endless-frames", "reset-mid-frame", "close-storm", "markup-everywhere",
+           "deflate-bomb", "deflate-bomb-fragments")
+# Attacks that answer a permessage-deflate offer with a message inflating past --max-message.
+BOMBS = ("deflate-bomb", "deflate-bomb-fragments")
 # Attacks whose server answers every new connection with a message or a close frame.
 KEEPS_SERVING = ("markup-everywhere", "close-storm", "endless-frames")
 EXPECT_TEXT = {"markup-everywhere": "<script>window.__pwned=1</script>"}
@@ -222,6 +232,12 @@ def check_results(attack, out_dir, ids):
         unrun = [c.get("id") for c in cases if c.get("not_run")]
         check(not unrun, "results: a target that keeps serving is never called dead",
               "not run: %s; stopped: %r" % (unrun, results.get("stopped")))
+    if attack in BOMBS:
+        bombed = next((c for c in cases if c.get("id") == COMPRESSION_CASE), {})
+        reason = str(bombed.get("reason", ""))
+        check(bombed.get("verdict") == "error" and "--max-message" in reason,
+              "bomb: %s is error, not judged beyond --max-message" % COMPRESSION_CASE,
+              "%r: %s" % (bombed.get("verdict"), reason[:300]))
     tally = {}
     for c in cases:
         key = str(c.get("verdict")) + (" (not run)" if c.get("not_run") else "")

@@ -39,8 +39,16 @@ ATTACK is one of:
                       "<iframe src=javascript:window.__pwned=1>". Every report field that
                       shows target data gets markup.
 
-Not yet: a permessage-deflate decompression bomb (a few KiB inflating to GiBs) comes once
-wsspec's cases offer compression (RFC 7692); add it here as "deflate-bomb".
+  deflate-bomb        to a request that offers permessage-deflate (RFC 7692), a 101 that
+                      accepts it, then at once one binary frame with RSV1 whose 4 MiB of
+                      DEFLATE data inflate to 4 GiB of zeros, written in 64 KiB pieces; to any
+                      other request, a plain echo server.
+  deflate-bomb-fragments
+                      the same 101, then one compressed binary message that never ends: its
+                      first frame (RSV1) and then continuation frames of about 1 KiB, each
+                      inflating to 1 MiB more zeros, until a bound or the client leaves.
+  The bombs repeat one precomputed piece of DEFLATE data (1 MiB of zeros after a sync flush,
+  which comes out the same every time), so this server never holds more than it sends.
 
 Every attack is bounded: a connection lasts at most 30 s (CONNECTION_SECONDS) and sends at
 most 512 MiB (CONNECTION_BYTES); the opening request is read with a 10 s time-out and at most
@@ -59,10 +67,12 @@ import struct
 import sys
 import threading
 import time
+import zlib
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 ATTACKS = ("garbage-101", "endless-head", "trickled-101", "html-403", "huge-frame-trickle",
-           "endless-frames", "reset-mid-frame", "close-storm", "markup-everywhere")
+           "endless-frames", "reset-mid-frame", "close-storm", "markup-everywhere",
+           "deflate-bomb", "deflate-bomb-fragments")
 CONNECTION_SECONDS = 30.0
 CONNECTION_BYTES = 512 * 1024 * 1024
 REQUEST_TIMEOUT = 10.0
@@ -72,6 +82,8 @@ TRICKLE_INTERVAL = 0.6
 HEADER_INTERVAL = 0.003
 CLOSE_STORM_FRAMES = 20000
 MAX_FRAME = 1024 * 1024  # markup-everywhere and reset-mid-frame read no bigger client frame
+BOMB_COMPRESSED = 4 * 1024 * 1024  # deflate-bomb: the frame's payload, inflating to ~4 GiB
+BOMB_PIECE = 64 * 1024
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -94,6 +106,7 @@ class Conn:
         self.deadline = time.monotonic() + CONNECTION_SECONDS
         self.sent = 0
         self.buf = bytearray()
+        self.extensions = ""  # the request's Sec-WebSocket-Extensions, all of them joined
 
     def left(self):
         left = self.deadline - time.monotonic()
@@ -160,11 +173,15 @@ def read_request(conn):
             raise Done()
     head, rest = bytes(data).split(b"\r\n\r\n", 1)
     conn.buf += rest
+    key = ""
     for line in head.decode("latin-1").split("\r\n")[1:]:
         name, _, value = line.partition(":")
-        if name.strip().lower() == "sec-websocket-key":
-            return value.strip()
-    return ""
+        name = name.strip().lower()
+        if name == "sec-websocket-key":
+            key = value.strip()
+        elif name == "sec-websocket-extensions":
+            conn.extensions += ("," if conn.extensions else "") + value.strip()
+    return key
 
 
 def response_101(key, extra=""):
@@ -186,6 +203,12 @@ def frame(opcode, payload, fin=True):
     else:
         head = struct.pack("!BBQ", b0, 127, n)
     return head + payload
+
+
+def compressed_frame(opcode, payload, fin=True, rsv1=True):
+    """A frame whose header has RSV1 (RFC 7692 6.1) when rsv1 is set."""
+    head = frame(opcode, payload, fin)
+    return bytes([head[0] | (0x40 if rsv1 else 0)]) + head[1:]
 
 
 def close_frame(code, reason):
@@ -313,6 +336,76 @@ def close_storm(conn):
     finish(conn)
 
 
+def zero_pieces():
+    """(first, next): raw DEFLATE data of 1 MiB of zeros, each ending in a sync flush. After
+    the first, every further MiB compresses to the same bytes (the window holds only zeros
+    and the flush leaves nothing pending), so `next` repeated continues the stream."""
+    z = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    zeros = bytes(1 << 20)
+    first = z.compress(zeros) + z.flush(zlib.Z_SYNC_FLUSH)
+    second = z.compress(zeros) + z.flush(zlib.Z_SYNC_FLUSH)
+    third = z.compress(zeros) + z.flush(zlib.Z_SYNC_FLUSH)
+    assert second == third, "zlib's output for repeated zeros changed: recompute per piece"
+    return first, second
+
+
+FIRST_PIECE, NEXT_PIECE = zero_pieces()
+
+
+def deflate_answer(conn):
+    """The Sec-WebSocket-Extensions value accepting the request's permessage-deflate offer
+    (with server_no_context_takeover when offered: RFC 7692 7.1.1.1 requires it in the answer);
+    None when nothing was offered."""
+    offers = [o.strip() for o in conn.extensions.split(",")]
+    offer = next((o for o in offers if o.split(";")[0].strip() == "permessage-deflate"), None)
+    if offer is None:
+        return None
+    params = [p.strip() for p in offer.split(";")[1:]]
+    answer = "permessage-deflate" + ("; server_no_context_takeover"
+                                     if "server_no_context_takeover" in params else "")
+    return answer
+
+
+def deflate_bomb(conn):
+    key = read_request(conn)
+    answer = deflate_answer(conn)
+    if not answer:
+        conn.send(response_101(key, "Server: hostile_server.py (deflate-bomb)\r\n"))
+        echo(conn, markup=False)
+        return
+    conn.send(response_101(key, "Server: hostile_server.py (deflate-bomb)\r\n"
+                                "Sec-WebSocket-Extensions: " + answer + "\r\n"))
+    count = (BOMB_COMPRESSED - len(FIRST_PIECE)) // len(NEXT_PIECE)
+    # RFC 7692 7.2.1: the message's data without the final 00 00 ff ff.
+    length = len(FIRST_PIECE) + count * len(NEXT_PIECE) - 4
+    head = compressed_frame(OP_BINARY, b"")[:1] + bytes([127]) + struct.pack("!Q", length)
+    conn.send(head)
+    pending = bytearray(FIRST_PIECE)
+    for i in range(count):
+        pending += NEXT_PIECE if i + 1 < count else NEXT_PIECE[:-4]
+        if len(pending) >= BOMB_PIECE or i + 1 == count:
+            conn.send(bytes(pending))
+            pending = bytearray()
+    finish(conn)
+
+
+def deflate_bomb_fragments(conn):
+    key = read_request(conn)
+    answer = deflate_answer(conn)
+    if not answer:
+        conn.send(response_101(key, "Server: hostile_server.py (deflate-bomb-fragments)\r\n"))
+        echo(conn, markup=False)
+        return
+    conn.send(response_101(key, "Server: hostile_server.py (deflate-bomb-fragments)\r\n"
+                                "Sec-WebSocket-Extensions: " + answer + "\r\n"))
+    conn.send(compressed_frame(OP_BINARY, FIRST_PIECE, fin=False))
+    more = frame(OP_CONT, NEXT_PIECE, fin=False) * 64  # 64 frames, 64 MiB inflated
+    while True:
+        conn.send(more)
+        if conn.client_left(0):
+            return
+
+
 def markup_everywhere(conn):
     key = read_request(conn)
     conn.send(response_101(key, "Server: " + SCRIPT + "\r\n"
@@ -371,6 +464,8 @@ HANDLERS = {
     "reset-mid-frame": reset_mid_frame,
     "close-storm": close_storm,
     "markup-everywhere": markup_everywhere,
+    "deflate-bomb": deflate_bomb,
+    "deflate-bomb-fragments": deflate_bomb_fragments,
 }
 
 
