@@ -1,6 +1,8 @@
 #include "fuzz/deflate_mutator.hpp"
 
+#include <optional>
 #include <span>
+#include <utility>
 
 #include "fuzz/rng.hpp"
 #include "run/payload.hpp"
@@ -308,20 +310,25 @@ class deflate_mutator {
   }
 
   // A few KiB that inflate to MiBs: the receiver's limit must apply to inflated bytes. The
-  // interpreter compresses it when the case runs, so the case file stays one line.
+  // DEFLATE data is built from cached pieces, so a bomb costs wsspec nothing to make; the case
+  // file carries its ~1 KiB per MiB, and halving it (the minimiser) halves the bomb.
   void bomb() {
-    send_message m;
-    m.opcode = rng_.pick<std::uint8_t>({1, 2});
-    m.payload.how = payload_spec::kind::repeat;
-    m.payload.pattern = std::string(1, '\0');
-    m.payload.size = rng_.pick<std::uint64_t>({1, 2, 8, 65}) * mib;
-    m.compressed = true;
-    m.fragment_size = rng_.pick<std::uint64_t>({0, 0, 512, 16384});
+    const std::uint64_t n = rng_.pick<std::uint64_t>({1, 2, 8, 65});
+    const std::string data = zero_bomb(n);
+    const std::uint8_t op = rng_.pick<std::uint8_t>({1, 2, 2});
+    const std::size_t piece = rng_.pick<std::size_t>({0, 0, 4096, 16384});
+    std::vector<step> frames;
+    for (std::size_t pos = 0; pos == 0 || pos < data.size(); pos += piece ? piece : data.size()) {
+      send_frame f = frame(frames.empty() ? op : 0, data.substr(pos, piece ? piece : data.size()),
+                           frames.empty() ? rsv1 : 0);
+      f.fin = piece == 0 || pos + piece >= data.size();
+      frames.push_back(f);
+    }
     const std::size_t i = rng_.below(sends().size() + 1);
-    sends().insert(sends().begin() + static_cast<std::ptrdiff_t>(i), m);
-    did("deflate bomb: " + std::to_string(m.payload.size / mib) + " MiB of zeros compressed" +
-        (m.fragment_size ? " in " + std::to_string(m.fragment_size) + "-byte fragments" : "") +
-        at(i));
+    sends().insert(sends().begin() + static_cast<std::ptrdiff_t>(i), frames.begin(), frames.end());
+    did("deflate bomb: " + std::to_string(n) + " MiB of zeros compressed to " +
+        std::to_string(data.size()) + " bytes" +
+        (piece ? " in " + std::to_string(frames.size()) + " frames" : "") + at(i));
   }
 
   // Compressed bytes cut across frames (RSV1 on the first only, RFC 7692 6.1), with a control
@@ -395,6 +402,41 @@ class deflate_mutator {
 };
 
 }  // namespace
+
+std::string zero_bomb(std::uint64_t mebibytes) {
+  // With the window full of zeros and nothing pending after a sync flush, every further MiB
+  // of zeros compresses to the same bytes; checked once, with a slow path if zlib ever differs.
+  static const std::optional<std::pair<std::string, std::string>> pieces =
+      []() -> std::optional<std::pair<std::string, std::string>> {
+    codec::deflater d(
+        {.window_bits = 15, .no_context_takeover = false, .level = 9, .memory_level = 9});
+    const std::vector<std::uint8_t> zeros(mib, 0);
+    auto piece = [&] {
+      const auto out = d.compress(zeros);
+      return std::string(out.begin(), out.end());
+    };
+    std::string first = piece(), second = piece(), third = piece();
+    if (second != third) return std::nullopt;
+    return std::pair{first, second};
+  }();
+  // compress() removes each message's 00 00 ff ff (RFC 7692 7.2.1); between pieces of one
+  // message it stays.
+  static const std::string flush("\x00\x00\xff\xff", 4);
+  std::string out;
+  if (pieces) {
+    out = pieces->first;
+    for (std::uint64_t k = 1; k < mebibytes; ++k) out += flush + pieces->second;
+    return out;
+  }
+  codec::deflater d(
+      {.window_bits = 15, .no_context_takeover = false, .level = 9, .memory_level = 9});
+  const std::vector<std::uint8_t> zeros(mib, 0);
+  for (std::uint64_t k = 0; k < mebibytes; ++k) {
+    const auto piece = d.compress(zeros);
+    out += (k ? flush : std::string()) + std::string(piece.begin(), piece.end());
+  }
+  return out;
+}
 
 std::string deflate_alone(const std::string& message) {
   codec::deflater d;

@@ -4,7 +4,7 @@
 // continuation or control frame, 6.1) or on bytes that are not DEFLATE data, RSV1 cleared on
 // compressed bytes, bits flipped inside the compressed data, streams cut short or ending in a
 // kept or extra 00 00 ff ff tail or a final (BFINAL) block (7.2.2, 7.2.3), small messages that
-// inflate to many MiB (a bomb, 8.1 of RFC 7692 leaves the limit to the receiver), compressed
+// inflate to many MiB (a bomb: a receiver's limit must count inflated bytes), compressed
 // fragments, and the same message again with the window kept.
 //
 // Deterministic like mutate(): the result depends on nothing but the arguments (and zlib's
@@ -31,5 +31,9 @@ fuzz_input mutate_compressed(const std::vector<traffic>& deflate_seeds, std::uin
 // nothing outside themselves, so they inflate whatever context takeover was agreed, and under
 // a smaller agreed client window too while the message is no longer than that window.
 std::string deflate_alone(const std::string& message);
+
+// `mebibytes` MiB of zeros as the DEFLATE data of one permessage-deflate message (~1 KiB per
+// MiB): a decompression bomb, valid for any agreed window (its matches are at distance 1).
+std::string zero_bomb(std::uint64_t mebibytes);
 
 }  // namespace wsspec::fuzz

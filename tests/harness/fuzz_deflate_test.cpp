@@ -125,7 +125,7 @@ TEST(FuzzDeflateMutator, ReachesEveryKindOfCompressionMutation) {
                                           "the single byte 00",
                                           "deflate bomb: 1 MiB",
                                           "deflate bomb: 65 MiB",
-                                          "-byte fragments",
+                                          " frames (send",
                                           "compressed message in fragments of",
                                           "compressed frame split at byte",
                                           "with a ping between",
@@ -165,6 +165,16 @@ TEST(FuzzDeflateMutator, EveryCompressedMutantIsACaseFileThatLoadsBackTheSame) {
     EXPECT_TRUE(back[0] == c) << "iteration " << i << "\n" << text;
   }
   EXPECT_GT(compressed, 400);
+}
+
+TEST(FuzzDeflateMutator, AZeroBombIsSmallAndInflatesToExactlyItsSize) {
+  const std::string bomb = zero_bomb(3);
+  EXPECT_LT(bomb.size(), 3u * 1100);
+  std::string inflated;
+  ASSERT_TRUE(inflates(bomb, &inflated));
+  EXPECT_EQ(inflated, std::string(3u << 20, '\0'));
+  EXPECT_LT(zero_bomb(65).size(), 70u * 1024) << "65 MiB in under 70 KiB";
+  EXPECT_EQ(zero_bomb(65), zero_bomb(65)) << "the same bytes every time";
 }
 
 TEST(FuzzDeflateMutator, CompressedBytesAreRealDeflateData) {
@@ -216,14 +226,27 @@ TEST(FuzzDeflateMutator, MutationsDoWhatTheySay) {
           << i;
     }
     if (last_was(in, "deflate bomb")) {
-      ++checked["bomb"];
-      bool found = false;
-      for (const auto& s : in.what.sends)
-        if (const auto* m = std::get_if<send_message>(&s);
-            m && m->compressed && payload_size(m->payload) >= (1u << 20) &&
-            m->payload.pattern == std::string(1, '\0'))
-          found = true;
-      EXPECT_TRUE(found) << "iteration " << i;
+      // "deflate bomb: N MiB of zeros compressed to K bytes[ in F frames] (send I)"
+      const std::string& m = in.mutations.back();
+      const std::uint64_t n = std::stoull(m.substr(m.find(": ") + 2));
+      const std::size_t k = std::stoull(m.substr(m.find(" to ") + 4));
+      const std::size_t first = std::stoull(m.substr(m.rfind("send ") + 5)) - 1;
+      std::string data;
+      for (std::size_t j = first; j < in.what.sends.size(); ++j) {
+        const auto& f = std::get<send_frame>(in.what.sends[j]);
+        EXPECT_EQ(f.rsv, j == first ? 4 : 0) << "iteration " << i;
+        data += f.payload.bytes;
+        if (f.fin) break;
+      }
+      EXPECT_EQ(data.size(), k) << "iteration " << i;
+      EXPECT_LT(data.size(), n * 1100) << "iteration " << i << ": about 1 KiB per MiB";
+      if (n <= 8) {
+        ++checked["bomb"];
+        std::string inflated;
+        ASSERT_TRUE(inflates(data, &inflated)) << "iteration " << i;
+        EXPECT_EQ(inflated.size(), n << 20) << "iteration " << i;
+        EXPECT_EQ(inflated.find_first_not_of('\0'), std::string::npos) << "iteration " << i;
+      }
     }
   }
   for (const char* k : {"continuation", "control", "btype", "after-final", "bomb"})
