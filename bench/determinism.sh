@@ -3,7 +3,7 @@
 # (DESIGN.md, "Determinism".)
 #
 #   bench/determinism.sh WSSPEC OUT_DIR [--runs N] [--targets serve,python,ws] [--jobs 1,2,4]
-#                        [--timeout S]
+#                        [--timeout S] [--exclude PAT,...]
 #
 # For each target it starts the server once, on a free port of 127.0.0.1, runs the whole suite
 # N times at each --jobs of the list (default 1,2,4: one, the cores of a 2-core machine, and
@@ -13,7 +13,9 @@
 #   serve   `WSSPEC serve --port 0`, the program's own reference echo server
 #   python  tests/targets/python_websockets_echo.py on /usr/bin/python3 (python3-websockets)
 #   ws      tests/targets/ws_echo.js on the newest npm ws 8.x (tests/targets/ws-latest)
-# (python and ws are installed by ci/setup-targets.sh.)
+#   ws-pinned  the same on the ws pinned in tests/targets/package.json
+# (python and ws are installed by ci/setup-targets.sh.) --exclude is passed to every run
+# (e.g. 'compression/1000x*', the heavy Autobahn 12.x/13.x counterparts).
 #
 # It prints, per target, the number of cases and each case whose verdict differed between the
 # runs, with its verdicts in run order ("missing" where a run has no verdict for it), and the
@@ -39,12 +41,14 @@ runs=3
 targets=serve,python,ws
 jobs_list=1,2,4
 run_timeout=600
+exclude=""
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) [ $# -ge 2 ] || usage; runs=$2; shift 2 ;;
     --targets) [ $# -ge 2 ] || usage; targets=$2; shift 2 ;;
     --jobs) [ $# -ge 2 ] || usage; jobs_list=$2; shift 2 ;;
     --timeout) [ $# -ge 2 ] || usage; run_timeout=$2; shift 2 ;;
+    --exclude) [ $# -ge 2 ] || usage; exclude=$2; shift 2 ;;
     -h | --help) usage ;;
     *) echo "determinism: unknown argument $1" >&2; usage ;;
   esac
@@ -95,6 +99,11 @@ start_server() {
       node "$targets_dir/ws_echo.js" --ws-dir "$targets_dir/ws-latest" "$port" >"$2" 2>&1 &
       server_pid=$!
       url=ws://127.0.0.1:$port/ ;;
+    ws-pinned)
+      port=$(free_port)
+      node "$targets_dir/ws_echo.js" "$port" >"$2" 2>&1 &
+      server_pid=$!
+      url=ws://127.0.0.1:$port/ ;;
   esac
   # Bounded wait (20 s) for its "listening" line.
   i=0
@@ -118,8 +127,8 @@ start_server() {
 status=0
 for target in $(echo "$targets" | tr ',' ' '); do
   case $target in
-    serve | python | ws) ;;
-    *) echo "determinism: unknown target $target (serve, python, ws)" >&2; exit 2 ;;
+    serve | python | ws | ws-pinned) ;;
+    *) echo "determinism: unknown target $target (serve, python, ws, ws-pinned)" >&2; exit 2 ;;
   esac
   dir=$out/$target
   rm -rf "$dir"
@@ -133,8 +142,9 @@ for target in $(echo "$targets" | tr ',' ' '); do
       run=run-$k-j$jobs
       run_status=0
       start=$(date +%s)
-      timeout "$run_timeout" "$wsspec" run "$url" --jobs "$jobs" --out "$dir/$run" \
-        >"$dir/$run.log" 2>&1 || run_status=$?
+      set -- run "$url" --jobs "$jobs" --out "$dir/$run"
+      [ -z "$exclude" ] || set -- "$@" --exclude "$exclude"
+      timeout "$run_timeout" "$wsspec" "$@" >"$dir/$run.log" 2>&1 || run_status=$?
       echo "  $run: exit $run_status, $(($(date +%s) - start)) s, $(tail -n 1 "$dir/$run.log")"
       [ "$run_status" -ne 124 ] || echo "  $run: stopped by timeout after $run_timeout s"
       kill -0 "$server_pid" 2>/dev/null || echo "  the $target server is gone after $run"
