@@ -455,7 +455,7 @@ payload_spec parse_payload(const ojson& v, const std::string& ptr) {
   if (!v.is_object()) {
     fail(ptr,
          "a payload is a string or an object with \"text\", \"hex\", \"repeat\", "
-         "\"repeat_hex\" or \"random\"; got " +
+         "\"repeat_hex\", \"random\" or \"data_set\"; got " +
              describe(v));
   }
   std::string kind_key;  // the key that said what kind this is
@@ -464,7 +464,8 @@ payload_spec parse_payload(const ojson& v, const std::string& ptr) {
   auto kind = [&](const std::string& key, const std::string& p_) {
     if (!kind_key.empty()) {
       fail(p_,
-           "a payload has one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", \"random\"; "
+           "a payload has one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", \"random\", "
+           "\"data_set\"; "
            "this one already has " +
                quote(kind_key));
     }
@@ -502,6 +503,17 @@ payload_spec parse_payload(const ojson& v, const std::string& ptr) {
                    p.how = payload_spec::kind::random;
                    p.seed = as_uint(x, q, 0, std::numeric_limits<std::uint64_t>::max());
                  }},
+                {"data_set",
+                 [&](const ojson& x, const std::string& q) {
+                   kind("data_set", q);
+                   p.how = payload_spec::kind::data_set;
+                   const std::string name = as_string(x, q);
+                   const auto set = data_set_named(name);
+                   if (!set)
+                     fail(q, "unknown data set " + quote(name) + "; one of " +
+                                 std::string(data_set_names()));
+                   p.set = *set;
+                 }},
                 {"size", [&](const ojson& x, const std::string& q) {
                    size = as_uint(x, q, 0, max_payload_size);
                    size_ptr = q;
@@ -509,12 +521,13 @@ payload_spec parse_payload(const ojson& v, const std::string& ptr) {
   if (kind_key.empty()) {
     fail(ptr,
          "a payload object needs one of \"text\", \"hex\", \"repeat\", \"repeat_hex\", "
-         "\"random\"");
+         "\"random\", \"data_set\"");
   }
   if (p.how == payload_spec::kind::bytes) {
     if (size)
       fail(size_ptr,
-           "\"size\" goes with \"repeat\", \"repeat_hex\" or \"random\", not " + quote(kind_key));
+           "\"size\" goes with \"repeat\", \"repeat_hex\", \"random\" or \"data_set\", not " +
+               quote(kind_key));
   } else {
     if (!size) fail(ptr, quote(kind_key) + " needs \"size\" (the number of bytes)");
     p.size = *size;

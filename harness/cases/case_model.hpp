@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "run/data_set.hpp"
 #include "wsspec/codec/frame_header.hpp"
 #include "wsspec/reports/case_result.hpp"
 
@@ -17,12 +18,15 @@ namespace wsspec {
 
 // Bytes to send or expect, generated rather than spelled out (a 16 MiB payload is one line).
 struct payload_spec {
-  enum class kind : std::uint8_t { bytes, repeat, random };
+  enum class kind : std::uint8_t { bytes, repeat, random, data_set };
   kind how = kind::bytes;
   std::string bytes;          // kind::bytes: the literal bytes (from "text" or "hex")
   std::string pattern = "*";  // kind::repeat: repeated to `size`
   std::uint64_t size = 0;     // kind::repeat / kind::random
   std::uint64_t seed = 0;     // kind::random: deterministic pseudo-random bytes
+  // kind::data_set: `size`-byte slices of a generated data set (run/data_set.hpp); the n-th
+  // round of a repeated case sends slice n.
+  wsspec::data_set set = wsspec::data_set::json;
 
   bool operator==(const payload_spec&) const = default;
 };

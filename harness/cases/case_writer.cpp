@@ -41,6 +41,8 @@ ojson payload(const payload_spec& p) {
       return {{"repeat_hex", hex(p.pattern)}, {"size", p.size}};
     case payload_spec::kind::random:
       return {{"random", p.seed}, {"size", p.size}};
+    case payload_spec::kind::data_set:
+      return {{"data_set", std::string(name_of(p.set))}, {"size", p.size}};
   }
   return "";
 }

@@ -36,6 +36,12 @@ serve_command::serve_command(CLI::App& app)
                    "below 15 the response states server_max_window_bits (RFC 7692 7.1.2.1)")
       ->capture_default_str()
       ->check(CLI::Range(8, 15));
+  command_
+      ->add_option("--deflate-level", deflate_level_,
+                   "zlib's compression level for echoed messages, 0 (stored) to 9 (smallest); "
+                   "1 is the fastest that still compresses")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 9));
   command_->add_flag("--deflate-no-context-takeover", deflate_no_context_takeover_,
                      "Always answer with server_no_context_takeover: every echoed message is "
                      "compressed with an empty window (RFC 7692 7.1.1.1)");
@@ -54,6 +60,7 @@ int serve_command::run() const {
   options.deflate = !no_deflate_;
   options.deflate_server_max_window_bits = static_cast<std::uint8_t>(deflate_server_window_);
   options.deflate_server_no_context_takeover = deflate_no_context_takeover_;
+  options.deflate_level = deflate_level_;
   options.verbose = verbose_;
   std::unique_ptr<echo_server> server;
   try {

@@ -34,6 +34,7 @@ class serve_command {
   bool no_deflate_ = false;
   unsigned deflate_server_window_ = 15;
   bool deflate_no_context_takeover_ = false;
+  int deflate_level_ = 1;
   bool verbose_ = false;
 };
 

@@ -24,7 +24,7 @@ std::uint64_t payload_size(const payload_spec& p) {
   return p.how == payload_spec::kind::bytes ? p.bytes.size() : p.size;
 }
 
-void materialize_into(const payload_spec& p, std::span<char> out) {
+void materialize_into(const payload_spec& p, std::span<char> out, std::uint32_t round) {
   switch (p.how) {
     case payload_spec::kind::bytes:
       std::copy_n(p.bytes.data(), std::min(p.bytes.size(), out.size()), out.data());
@@ -50,12 +50,15 @@ void materialize_into(const payload_spec& p, std::span<char> out) {
       }
       return;
     }
+    case payload_spec::kind::data_set:
+      data_set_slice(p.set, round, out);
+      return;
   }
 }
 
-std::string materialize(const payload_spec& p) {
+std::string materialize(const payload_spec& p, std::uint32_t round) {
   std::string out(static_cast<std::size_t>(payload_size(p)), '\0');
-  materialize_into(p, out);
+  materialize_into(p, out, round);
   return out;
 }
 

@@ -344,7 +344,9 @@ class echo_connection : public std::enable_shared_from_this<echo_connection> {
       std::string value = codec::format_extensions(response);
       inflater_.emplace(codec::inflater_options_for(a.agreed, codec::endpoint_role::server,
                                                     options_.max_message_size));
-      deflater_.emplace(codec::deflater_options_for(a.agreed, codec::endpoint_role::server));
+      auto compression = codec::deflater_options_for(a.agreed, codec::endpoint_role::server);
+      compression.level = options_.deflate_level;
+      deflater_.emplace(compression);
       reader_ = codec::message_reader(make_reader_options(options_, true));
       if (options_.verbose) log("permessage-deflate accepted: " + value);
       return value;

@@ -63,6 +63,9 @@ struct echo_server_options {
   // The largest LZ77 window the server compresses with, 8..15; below 15 the response states
   // server_max_window_bits even when the offer did not ask (7.1.2.1).
   std::uint8_t deflate_server_max_window_bits = 15;
+  // zlib's compression level for the echoes, 0..9. 1, zlib's fastest matcher: an echo server's
+  // output only has to be valid DEFLATE, and the compression cases move gigabytes.
+  int deflate_level = 1;
   // One line on stderr per connection that was failed, rejected or timed out, and per
   // permessage-deflate offer accepted or declined.
   bool verbose = false;

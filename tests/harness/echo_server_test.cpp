@@ -963,12 +963,19 @@ bytes compressed_server_frame(codec::opcode op, std::span<const std::uint8_t> pa
 
 // A permessage-deflate client after the handshake: compresses what it sends with its agreed
 // window, inflates what the server sends, and predicts the server's bytes with a deflater of
-// the server's agreed parameters (zlib is deterministic for the same parameters and input).
+// the server's agreed parameters and compression level (zlib is deterministic for the same
+// parameters and input).
+codec::deflater_options server_deflater_options(const codec::deflate_params& agreed) {
+  auto o = codec::deflater_options_for(agreed, codec::endpoint_role::server);
+  o.level = test_options().deflate_level;
+  return o;
+}
+
 struct deflate_peer {
   explicit deflate_peer(const codec::deflate_params& agreed)
       : out(codec::deflater_options_for(agreed, codec::endpoint_role::client)),
         in(codec::inflater_options_for(agreed, codec::endpoint_role::client, 64 << 20)),
-        server(codec::deflater_options_for(agreed, codec::endpoint_role::server)) {}
+        server(server_deflater_options(agreed)) {}
 
   codec::deflater out;
   codec::inflater in;
@@ -1231,8 +1238,9 @@ TEST_F(EchoServer, DeflateRoundTripsEveryWindowWithAndWithoutContextTakeover) {
         EXPECT_EQ(payloads[0], payloads[1]);
         EXPECT_EQ(payloads[1], payloads[2]);
       } else {
-        // The server kept its window: the repeat is (much) smaller than the first.
-        EXPECT_LT(payloads[1].size(), payloads[0].size() / 2);
+        // The server kept its window: the repeat is smaller than the first (much smaller from
+        // 10 bits on; zlib's fastest level finds few matches in a 512-byte window).
+        EXPECT_LT(payloads[1].size(), bits == 9 ? payloads[0].size() : payloads[0].size() / 2);
       }
       if (bits == 8) {
         EXPECT_GT(payloads[0].size(), message.size());  // stored blocks only
