@@ -3,6 +3,8 @@
 #include "cases/json_pointer.hpp"
 #include "cases/json_text.hpp"
 #include "run/payload.hpp"
+#include "wsspec/codec/handshake.hpp"
+#include "wsspec/codec/permessage_deflate.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -1041,6 +1043,39 @@ bool valid_autobahn(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
 }
 
+// deflate_must_decline is for offers RFC 7692 7 makes every server decline: each
+// permessage-deflate element must be invalid, or the case would fail a server for accepting an
+// offer it may accept.
+void check_must_decline(const test_case& c, const std::string& ptr,
+                        const std::string& compressed_ptr) {
+  if (!c.deflate) fail(ptr, "deflate_must_decline needs the case's \"deflate\" offer");
+  if (!compressed_ptr.empty()) {
+    fail(compressed_ptr,
+         "nothing is sent compressed when the offer must be declined (RFC 7692 7: the "
+         "connection then runs without compression)");
+  }
+  std::vector<codec::extension_offer> offers;
+  if (!codec::parse_extensions(*c.deflate, offers)) {
+    fail(ptr,
+         "the \"deflate\" offer is not a Sec-WebSocket-Extensions value (RFC 6455 9.1): a "
+         "server refuses such a handshake rather than declining an offer");
+  }
+  bool any = false;
+  for (std::size_t i = 0; i < offers.size(); ++i) {
+    codec::deflate_element e;
+    const auto error =
+        codec::parse_deflate_element(offers[i], codec::deflate_element_kind::offer, e);
+    if (error == codec::deflate_negotiation_error::not_permessage_deflate) continue;
+    any = true;
+    if (error == codec::deflate_negotiation_error::none) {
+      fail(ptr, "element " + std::to_string(i + 1) +
+                    " of the \"deflate\" offer is a valid permessage-deflate offer, which a "
+                    "server may accept (RFC 7692 7)");
+    }
+  }
+  if (!any) fail(ptr, "the \"deflate\" offer has no permessage-deflate element to decline");
+}
+
 test_case parse_case(const ojson& doc, std::string_view area) {
   test_case c;
   c.area = std::string(area);
@@ -1048,6 +1083,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   std::string expect_timeout_ptr;
   std::uint32_t longest_expect = 0;
   std::string compressed_ptr;  // the first compressed send_message, for its error
+  std::string must_decline_ptr;
   visit_object(
       doc, "", "a case",
       {{"$schema", [](const ojson& x, const std::string& q) { as_string(x, q); }},
@@ -1110,6 +1146,11 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         [&](const ojson& x, const std::string& q) { c.check_alive = as_bool(x, q); }},
        {"deflate",
         [&](const ojson& x, const std::string& q) { c.deflate = as_nonempty_string(x, q); }},
+       {"deflate_must_decline",
+        [&](const ojson& x, const std::string& q) {
+          c.deflate_must_decline = as_bool(x, q);
+          must_decline_ptr = q;
+        }},
        {"repeat",
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
@@ -1147,6 +1188,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
           });
         },
         true}});
+  if (c.deflate_must_decline) check_must_decline(c, must_decline_ptr, compressed_ptr);
   if (!compressed_ptr.empty() && !c.deflate) {
     fail(compressed_ptr,
          "a compressed message needs the case's \"deflate\" offer (RFC 7692: RSV1 means "

@@ -174,6 +174,10 @@ struct test_case {
   // handshake sends. A 101 that declines it makes the case unimplemented (RFC 7692 5 lets a
   // server decline); one that accepts it sets up compression both ways.
   std::optional<std::string> deflate;
+  // The `deflate` offer has no permessage-deflate element a server may accept (RFC 7692 7: a
+  // parameter not defined for offers, an invalid value, a duplicate): a 101 that declines it
+  // passes and the steps run uncompressed; one that accepts it fails.
+  bool deflate_must_decline = false;
   std::string source;  // "file.json" (+ "#/matrix/3") for messages
 
   bool operator==(const test_case&) const = default;

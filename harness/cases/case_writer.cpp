@@ -242,6 +242,7 @@ std::string case_to_text(const test_case& c) {
   if (!c.close_at_end) j["close_at_end"] = false;
   if (c.check_alive) j["check_alive"] = true;
   if (c.deflate) j["deflate"] = *c.deflate;
+  if (c.deflate_must_decline) j["deflate_must_decline"] = true;
   if (c.repeat != 1) j["repeat"] = c.repeat;
   if (!c.chops.empty()) j["chops"] = c.chops;
   ojson steps = ojson::array();

@@ -33,6 +33,28 @@ std::uint32_t case_timeout_ms(const test_case& c, const run_options& o) {
 
 std::uint64_t digest_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
 
+// Whether a 101's Sec-WebSocket-Extensions accepts permessage-deflate, valid or not.
+bool accepts_deflate(const codec::http_fields& fields) {
+  std::vector<codec::extension_offer> accepted;
+  for (const auto v : codec::field_values(fields, "Sec-WebSocket-Extensions"))
+    codec::parse_extensions(v, accepted);
+  return std::any_of(accepted.begin(), accepted.end(), [](const codec::extension_offer& e) {
+    codec::deflate_element ignored;
+    return codec::parse_deflate_element(e, codec::deflate_element_kind::response, ignored) !=
+           codec::deflate_negotiation_error::not_permessage_deflate;
+  });
+}
+
+// Whether the offer has a permessage-deflate element RFC 7692 7 makes a server decline.
+bool offers_invalid_deflate(std::span<const codec::extension_offer> offers) {
+  return std::any_of(offers.begin(), offers.end(), [](const codec::extension_offer& e) {
+    codec::deflate_element ignored;
+    const auto error = codec::parse_deflate_element(e, codec::deflate_element_kind::offer, ignored);
+    return error != codec::deflate_negotiation_error::none &&
+           error != codec::deflate_negotiation_error::not_permessage_deflate;
+  });
+}
+
 bool has_event(const expect_step& x, expect_event::kind k) {
   return std::any_of(x.alternatives.begin(), x.alternatives.end(), [k](const alternative& a) {
     return std::any_of(a.events.begin(), a.events.end(),
@@ -385,6 +407,23 @@ class case_runner {
       if (case_.deflate) h.set.push_back({"Sec-WebSocket-Extensions", *case_.deflate});
       do_send(h);
       const observation o = next_observation(case_timeout_ms(case_, options_));
+      if (case_.deflate_must_decline && o.what == kind::response && o.status == 101 &&
+          accepts_deflate(o.fields)) {
+        raise_data(verdict::fail, "the target accepted permessage-deflate although the offer (" +
+                                      *case_.deflate +
+                                      ") is one RFC 7692 7 says a server MUST decline");
+        return;
+      }
+      // Refusing the connection over such an offer accepts nothing, but RFC 7692 7 declines the
+      // offer alone: the connection goes on with another offer of the list, or uncompressed.
+      if (case_.deflate && o.what == kind::response && o.status >= 400 && o.status < 500 &&
+          offers_invalid_deflate(request_.extension_offers)) {
+        raise_data(verdict::non_strict,
+                   "the target refused the opening handshake (HTTP " + std::to_string(o.status) +
+                       ") over a permessage-deflate offer it must decline (" + *case_.deflate +
+                       "); RFC 7692 7 declines the offer, not the connection");
+        return;
+      }
       if (o.what != kind::response || o.status != 101 || !o.rule.empty()) {
         // A broken rule names its section; otherwise the status is the finding.
         raise_data(verdict::fail,
@@ -393,7 +432,8 @@ class case_runner {
                        describe(o) + (o.rule.empty() ? " (RFC 6455 4.1, 4.2.2)" : ""));
         return;
       }
-      if (case_.deflate && !target_->deflate()) {
+      // Declined as RFC 7692 7 requires: the steps run uncompressed.
+      if (case_.deflate && !target_->deflate() && !case_.deflate_must_decline) {
         raise_data(verdict::unimplemented,
                    "the target declined permessage-deflate (offered: " + *case_.deflate +
                        "); RFC 7692 5 lets a server decline");

@@ -1194,5 +1194,32 @@ TEST(CaseLoaderDeflate, CompressedWithoutAnOfferIsRefusedAtTheMessage) {
   expect_error(doc, "/deflate", "expected a string");
 }
 
+// deflate_must_decline: only for offers RFC 7692 7 makes every server decline, so that a server
+// accepting a valid offer is never failed; the connection then runs uncompressed.
+TEST(CaseLoaderDeflate, MustDeclineNeedsAnOfferEveryServerDeclines) {
+  ojson doc = base_case();
+  doc["deflate"] = "permessage-deflate; server_max_window_bits=7, x-other, permessage-deflate; foo";
+  doc["deflate_must_decline"] = true;
+  const loaded r = load(doc.dump());
+  ASSERT_TRUE(r.ok) << r.error.to_string();
+  EXPECT_TRUE(r.cases[0].deflate_must_decline);
+
+  doc["deflate"] = "permessage-deflate; server_max_window_bits=7, permessage-deflate";
+  expect_error(doc, "/deflate_must_decline",
+               "element 2 of the \"deflate\" offer is a valid permessage-deflate offer");
+  doc["deflate"] = "x-other";
+  expect_error(doc, "/deflate_must_decline", "no permessage-deflate element to decline");
+  doc["deflate"] = "permessage-deflate;";
+  expect_error(doc, "/deflate_must_decline", "is not a Sec-WebSocket-Extensions value");
+  doc.erase("deflate");
+  expect_error(doc, "/deflate_must_decline", "needs the case's \"deflate\" offer");
+  doc["deflate"] = "permessage-deflate; server_max_window_bits=08";
+  doc["steps"][0] = ojson::parse(
+      R"({"send_message": {"opcode": "text", "payload": "Hello", "compressed": true}})");
+  expect_error(doc, "/steps/0/send_message", "nothing is sent compressed");
+  doc["deflate_must_decline"] = "yes";
+  expect_error(doc, "/deflate_must_decline", "expected true or false");
+}
+
 }  // namespace
 }  // namespace wsspec

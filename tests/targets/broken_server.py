@@ -40,6 +40,11 @@ DEFECT is one of:
   garbage-handshake      answers every opening request with a line that is not HTTP and
                          closes: reachable, but no usable 101 (wsspec must still write its
                          reports, every case fail and marked not run, exit 1).
+  accepts-any-deflate    answers any permessage-deflate offer with "Sec-WebSocket-Extensions:
+                         permessage-deflate", however invalid the offer's parameters; RFC 7692
+                         7: a server MUST decline an offer with an unknown parameter, an
+                         invalid value or a duplicate. (Without the defect, and apart from it,
+                         it never accepts an extension, so it declines every offer.)
 
 Apart from its defect it is a correct echo server, strict where the checks look: it fails
 the connection with close 1002 on an unmasked frame, a fragmented or over-long control
@@ -66,7 +71,8 @@ import threading
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 DEFECTS = ("none", "accepts-unmasked", "pongs-fragmented-ping", "bare-lf-101",
-           "garbage-handshake", "hangs-after-20", "odd-101", "tutorial-server")
+           "garbage-handshake", "hangs-after-20", "odd-101", "tutorial-server",
+           "accepts-any-deflate")
 MAX_HEAD = 16 * 1024
 MAX_MESSAGE = 64 * 1024 * 1024
 IDLE_TIMEOUT = 10.0
@@ -164,10 +170,15 @@ def handshake(sock):
                       "server: broken_server.py (defect: odd-101)\r\n"
                       "\r\n").encode("latin-1"))
         return rest
+    # The defect: the offer is accepted without a look at its parameters.
+    extensions = ""
+    if DEFECT == "accepts-any-deflate" and "permessage-deflate" in [
+            t.split(";")[0].strip().lower() for t in tokens("sec-websocket-extensions")]:
+        extensions = "Sec-WebSocket-Extensions: permessage-deflate" + eol
     sock.sendall(("HTTP/1.1 101 Switching Protocols" + eol +
                   "Upgrade: websocket" + eol +
                   "Connection: Upgrade" + eol +
-                  "Sec-WebSocket-Accept: " + accept + eol +
+                  "Sec-WebSocket-Accept: " + accept + eol + extensions +
                   "Server: broken_server.py (defect: " + DEFECT + ")" + eol +
                   eol).encode("latin-1"))
     return rest

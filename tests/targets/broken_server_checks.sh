@@ -2,13 +2,16 @@
 # Proves wsspec's judge catches a planted defect (a ctest test, one per defect):
 #   broken_server_checks.sh WSSPEC DEFECT OUT_DIR [EXTRA wsspec run ARGS...]
 # starts tests/targets/broken_server.py --defect DEFECT --port 0, runs
-#   wsspec run URL --cases 'framing/unmasked-*,fragmentation/fragmented-ping*,handshake/response-crlf' --out OUT_DIR
+#   wsspec run URL --cases 'framing/unmasked-*,fragmentation/fragmented-ping*,handshake/response-crlf,compression/must-decline-*' --out OUT_DIR
 # and checks OUT_DIR/results.json:
 #   accepts-unmasked       every framing/unmasked-* case (text, binary, ping, close, each also
 #                          -in-1-byte-writes and -in-3-byte-writes) is fail, the
 #                          fragmentation/fragmented-ping* cases pass;
 #   pongs-fragmented-ping  fragmentation/fragmented-ping and its two chop variants are fail,
 #                          the framing/unmasked-* cases pass;
+#   accepts-any-deflate    every compression/must-decline-* case is fail (the server accepts an
+#                          offer RFC 7692 7 says it MUST decline), every other case passes;
+#                          without the defect the server declines them all and they pass;
 #   none, odd-101          all of them pass (odd-101: a 101 with the reason phrase "OK" and
 #                          header names in odd case, which RFC 9112/9110 allow);
 #   bare-lf-101            handshake/response-crlf (also run) is fail, every other case passes:
@@ -41,7 +44,7 @@ defect=$2
 out=$3
 shift 3
 python=/usr/bin/python3
-cases='framing/unmasked-*,fragmentation/fragmented-ping*,handshake/response-crlf'
+cases='framing/unmasked-*,fragmentation/fragmented-ping*,handshake/response-crlf,compression/must-decline-*'
 
 fail() {
   echo "FAIL: $*" >&2
@@ -50,6 +53,7 @@ fail() {
 
 case $defect in
   none | odd-101 | accepts-unmasked | pongs-fragmented-ping | bare-lf-101 | garbage-handshake) ;;
+  accepts-any-deflate) ;;
   hangs-after-20) cases='1.*,2.*,5.*' ;;
   tutorial-server) cases='1.1.1,1.1.3,1.2.1,7.3.1,handshake/response-crlf' ;;
   *) fail "unknown defect $defect" ;;
@@ -175,8 +179,8 @@ if defect == "garbage-handshake":
         if c["verdict"] != "fail" or not c.get("not_run"):
             problems.append("%s is %s (not_run %r), expected fail, not run"
                             % (c["id"], c["verdict"], c.get("not_run")))
-    if len(results["cases"]) != 16:
-        problems.append("%d cases in results.json, expected the 16 selected"
+    if len(results["cases"]) != 34:
+        problems.append("%d cases in results.json, expected the 34 selected"
                         % len(results["cases"]))
     for p in problems:
         print("FAIL: defect %s: %s" % (defect, p), file=sys.stderr)
@@ -191,8 +195,11 @@ groups = {
                          for kind in ("text", "binary", "ping", "close") for chop in chops],
     "pongs-fragmented-ping": ["fragmentation/fragmented-ping" + chop for chop in chops],
     "bare-lf-101": ["handshake/response-crlf"],
+    "accepts-any-deflate": [i for i in verdicts if i.startswith("compression/must-decline-")],
 }
 problems = []
+if not groups["accepts-any-deflate"]:
+    problems.append("no compression/must-decline-* case ran")
 for group, ids in groups.items():
     wanted = "fail" if group == defect else "pass"
     for case_id in ids:
