@@ -25,9 +25,10 @@ if (wsDir) {
 }
 
 const port = Number(args[0]);
-// No compression offered; 64 MiB messages so the 16 MiB cases of the suite fit.
+// permessage-deflate with ws's defaults (the compression cases need it); 64 MiB messages so
+// the 16 MiB cases of the suite fit.
 const wss = new WebSocketServer({
-  host: '127.0.0.1', port, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024,
+  host: '127.0.0.1', port, perMessageDeflate: true, maxPayload: 64 * 1024 * 1024,
 });
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
