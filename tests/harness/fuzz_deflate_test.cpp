@@ -240,7 +240,8 @@ TEST(FuzzDeflateMutator, MutationsDoWhatTheySay) {
       }
       EXPECT_EQ(data.size(), k) << "iteration " << i;
       EXPECT_LT(data.size(), n * 1100) << "iteration " << i << ": about 1 KiB per MiB";
-      if (n <= 8) {
+      // Bigger bombs take seconds each to inflate under the sanitizers.
+      if (n <= 2) {
         ++checked["bomb"];
         std::string inflated;
         ASSERT_TRUE(inflates(data, &inflated)) << "iteration " << i;
