@@ -591,6 +591,8 @@ std::vector<traffic> deflate_seed_traffic(const std::vector<test_case>& cases) {
   for (const auto& c : cases) {
     auto t = traffic_of(c);
     if (!t) continue;
+    // An offer every correct server declines (RFC 7692 7) never gives a compressed input.
+    if (c.deflate_must_decline) continue;
     if (c.deflate) {
       t->deflate = c.deflate;
     } else if (t->handshake || !sends_data(*t)) {
