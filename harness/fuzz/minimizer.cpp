@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "fuzz/deflate_mutator.hpp"
 #include "run/payload.hpp"
 
 namespace wsspec::fuzz {
@@ -56,7 +57,10 @@ class shrinker {
     c.what.deflate.reset();
     for (auto& s : c.what.sends)
       if (auto* m = std::get_if<send_message>(&s)) m->compressed = false;
-    return attempt(c);
+    if (attempt(c)) return true;
+    fuzz_input plain_offer = best_;
+    plain_offer.what.deflate = default_deflate_offer;
+    return attempt(plain_offer);
   }
 
   bool simplify_handshake() {

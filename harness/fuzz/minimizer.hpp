@@ -1,9 +1,9 @@
 // Shrinks a fuzz input that shows a bug to one that still shows it, the way delta debugging
 // does: leave out sends, then simplify each remaining field towards its default (no
-// permessage-deflate offer or compressed messages, no write splitting, one copy, no RSV bits,
-// FIN set, minimal honest length, random mask, shorter payloads, the default handshake),
-// keeping every change after which the bug still shows.
-// Bounded by `budget` replays; what a replay shows is the caller's `still_fails`.
+// permessage-deflate offer or compressed messages, else the plain offer, no write splitting, one
+// copy, no RSV bits, FIN set, minimal honest length, random mask, shorter payloads, the default
+// handshake), keeping every change after which the bug still shows. Bounded by `budget` replays;
+// what a replay shows is the caller's `still_fails`.
 #pragma once
 
 #include <cstdint>

@@ -13,6 +13,13 @@
 #     The same with --hang-on-long-control-length: after that frame the server accepts
 #     connections but answers nothing. The finding is a hang, and its reproducer says so.
 #
+#   network_fuzz_test.sh WSSPEC finds-deflate-crash OUT_DIR
+#     Against fragile_server.py --crash-on-rsv1-continuation, which agrees to permessage-deflate
+#     and dies on a continuation frame with RSV1 set once it is agreed: with --seed 1 the
+#     fuzzer's compressed inputs find the crash within 300 inputs, the minimised reproducer
+#     keeps the offer and a continuation frame with RSV1, replays from its file, fails a fresh
+#     fragile server and passes `wsspec serve`.
+#
 #   network_fuzz_test.sh WSSPEC serve-survives OUT_DIR
 #     A bounded run against `wsspec serve` (5000 inputs or 20 s) ends with no finding, having
 #     sent compressed inputs (serve agrees to permessage-deflate: at least 100, every one
@@ -75,10 +82,10 @@ start_serve() {
   fail "wsspec serve did not start"
 }
 
-# start_fragile PORT crash|hang: the fragile server; returns once it listens.
+# start_fragile PORT FLAG: the fragile server with --FLAG; returns once it listens.
 start_fragile() {
   : >"$out/fragile-$1.out"
-  "$python" "$fragile" "$1" "--$2-on-long-control-length" >>"$out/fragile-$1.out" 2>&1 &
+  "$python" "$fragile" "$1" "--$2" >>"$out/fragile-$1.out" 2>&1 &
   servers="$servers $!"
   for _ in $(seq 100); do
     grep -q '^listening' "$out/fragile-$1.out" && return 0
@@ -114,13 +121,46 @@ finds-crash | finds-hang)
 
   id=$(sed -n 's/^  "id": "\(.*\)",$/\1/p' "$crash")
   port2=$(free_port)
-  start_fragile "$port2" "$kind"
+  start_fragile "$port2" "$kind-on-long-control-length"
   logged replay-fragile "$wsspec" run "ws://127.0.0.1:$port2/" --case-dir "$findings" --cases "$id"
   [ "$status" -eq 1 ] || fail "the reproducer exited $status against the fragile server, expected 1"
   said="the target died"
   [ "$kind" = hang ] && said="the target hangs"
   grep -q "$said" "$out/replay-fragile.log" || fail "the reproducer did not say $said"
 
+  start_serve
+  logged replay-serve "$wsspec" run "$serve_url" --case-dir "$findings" --cases "$id"
+  [ "$status" -eq 0 ] || fail "the reproducer failed wsspec serve (exit $status): a false finding"
+  echo "network_fuzz_test $what: ok ($crash)"
+  ;;
+finds-deflate-crash)
+  port=$(free_port)
+  findings="$out/findings"
+  logged fuzz "$wsspec" fuzz "ws://127.0.0.1:$port/" --seed 1 --max-cases 300 --duration 90 \
+    --out "$findings" --server-cmd "$python $fragile $port --crash-on-rsv1-continuation"
+  [ "$status" -eq 1 ] || fail "wsspec fuzz exited $status, expected 1 (findings)"
+  grep -q '^fuzz: the target agrees to permessage-deflate' "$out/fuzz.log" ||
+    fail "the fuzzer did not find that the fragile server agrees to permessage-deflate"
+  crash=$(ls "$findings"/crash-s1-i*.json 2>/dev/null | head -n 1)
+  [ -n "$crash" ] || fail "no crash-s1-i*.json in $findings"
+  grep -q '"deflate": "permessage-deflate' "$crash" ||
+    fail "the minimised crash lost its permessage-deflate offer: $(cat "$crash")"
+  # The bug's frame, whatever else the minimiser left: a continuation frame with RSV1.
+  "$python" - "$crash" <<'PY' || fail "no continuation frame with RSV1 in $crash: $(cat "$crash")"
+import json, sys
+steps = json.load(open(sys.argv[1]))["steps"]
+frames = [s["send_frame"] for s in steps if "send_frame" in s]
+sys.exit(0 if any(f["opcode"] in ("continuation", 0) and f.get("rsv", 0) & 4 for f in frames) else 1)
+PY
+  grep -A8 "^crash at input" "$findings/fuzz-run.txt" | grep -q 'reproduced from the file: yes' ||
+    fail "fuzz-run.txt does not say the crash reproduced from its file"
+
+  id=$(sed -n 's/^  "id": "\(.*\)",$/\1/p' "$crash")
+  port2=$(free_port)
+  start_fragile "$port2" crash-on-rsv1-continuation
+  logged replay-fragile "$wsspec" run "ws://127.0.0.1:$port2/" --case-dir "$findings" --cases "$id"
+  [ "$status" -eq 1 ] || fail "the reproducer exited $status against the fragile server, expected 1"
+  grep -q "the target died" "$out/replay-fragile.log" || fail "the reproducer did not say the target died"
   start_serve
   logged replay-serve "$wsspec" run "$serve_url" --case-dir "$findings" --cases "$id"
   [ "$status" -eq 0 ] || fail "the reproducer failed wsspec serve (exit $status): a false finding"

@@ -287,6 +287,32 @@ TEST(FuzzDeflateMinimizer, DropsCompressionWhenTheBugDoesNotNeedIt) {
       << err.to_string();
 }
 
+TEST(FuzzDeflateMinimizer, KeepsAnOfferTheBugNeedsButMakesItThePlainOne) {
+  // The "bug": RSV1 on a continuation frame, which only matters once deflate is agreed.
+  auto bug = [](const fuzz_input& in) {
+    if (!in.what.deflate) return false;
+    for (const auto& s : in.what.sends)
+      if (const auto* f = std::get_if<send_frame>(&s); f && f->opcode == 0 && (f->rsv & 4))
+        return true;
+    return false;
+  };
+  fuzz_input in;
+  in.what.deflate = "permessage-deflate; client_max_window_bits";
+  send_frame first;
+  first.opcode = 2;
+  first.fin = false;
+  first.rsv = 4;
+  first.payload.bytes = deflate_alone("abc");
+  send_frame next = first;
+  next.opcode = 0;
+  next.fin = true;
+  in.what.sends = {first, next};
+  const minimized out = minimize(in, bug, 100);
+  EXPECT_EQ(out.input.what.deflate, std::optional<std::string>(default_deflate_offer));
+  ASSERT_EQ(out.input.what.sends.size(), 1u);
+  EXPECT_TRUE(bug(out.input));
+}
+
 TEST(FuzzDeflateMinimizer, KeepsCompressionAndShrinksABombThatStillShows) {
   // The "bug": a compressed message of at least 1 MiB.
   auto bug = [](const fuzz_input& in) {

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A deliberately broken WebSocket echo server (RFC 6455), for wsspec's own tests.
 
-Usage: fragile_server.py PORT [--crash-on-long-control-length | --hang-on-long-control-length]
+Usage: fragile_server.py PORT [--crash-on-long-control-length | --hang-on-long-control-length
+                               | --crash-on-rsv1-continuation]
 (listens on 127.0.0.1; PORT 0 picks a free port; prints "listening PORT" with the actual port
 once it accepts connections)
 
@@ -24,6 +25,13 @@ one that no case of the catalogue triggers, so only a mutation finds it:
 With --hang-on-long-control-length the same frame makes the server hang instead: from then on
 it accepts TCP connections but answers nothing on any connection, old or new (a deadlock).
 
+With --crash-on-rsv1-continuation it also accepts permessage-deflate (RFC 7692) when offered,
+inflates compressed messages and echoes them uncompressed, and has one more bug:
+
+  (e) once permessage-deflate is agreed, a continuation frame with RSV1 set (which RFC 7692
+      6.1 forbids) makes the whole process exit: only compressed traffic can show it. It
+      replaces bug (c), as (d) does.
+
 Being minimal, it checks nothing else either (close codes, control frame sizes, the
 handshake's version): only the utf8/, reserved/ and opcodes/reserved-opcode-* cases are meant
 to be run against it.
@@ -38,6 +46,7 @@ import socket
 import struct
 import sys
 import threading
+import zlib
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_HEAD = 16 * 1024
@@ -72,14 +81,27 @@ def handshake(sock):
     head, rest = data.split(b"\r\n\r\n", 1)
     lines = head.decode("latin-1").split("\r\n")
     key = None
+    offers = []
     for line in lines[1:]:
         name, _, value = line.partition(":")
         if name.strip().lower() == "sec-websocket-key":
             key = value.strip()
+        elif name.strip().lower() == "sec-websocket-extensions":
+            offers += [[p.strip() for p in o.split(";")] for o in value.split(",")]
     if not lines[0].startswith("GET ") or key is None:
         sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         raise Closed()
     accept = base64.b64encode(hashlib.sha1(key.encode("latin-1") + GUID).digest()).decode()
+    # The first permessage-deflate offer, answered with its server_no_context_takeover and
+    # server_max_window_bits if it has them (RFC 7692 7.1.1.1, 7.1.2.1: accepting an offer
+    # means echoing those; this server never compresses, so it keeps them for free); the
+    # client's parameters may go unanswered.
+    offer = next((o for o in offers if o[0] == "permessage-deflate"), None)
+    deflate = CRASH_ON_RSV1_CONTINUATION and offer is not None
+    answer = "permessage-deflate"
+    for param in offer[1:] if deflate else []:
+        if param.split("=")[0].strip() in ("server_no_context_takeover", "server_max_window_bits"):
+            answer += "; " + param
     sock.sendall(
         (
             "HTTP/1.1 101 Switching Protocols\r\n"
@@ -87,10 +109,11 @@ def handshake(sock):
             "Connection: Upgrade\r\n"
             "Sec-WebSocket-Accept: " + accept + "\r\n"
             "Server: fragile_server.py\r\n"
+            + ("Sec-WebSocket-Extensions: " + answer + "\r\n" if deflate else "") +
             "\r\n"
         ).encode("latin-1")
     )
-    return rest
+    return rest, deflate
 
 
 def frame(opcode, payload):
@@ -121,6 +144,7 @@ class Reader:
         return out
 
 
+CRASH_ON_RSV1_CONTINUATION = False
 CRASH_ON_LONG_CONTROL_LENGTH = False
 HANG_ON_LONG_CONTROL_LENGTH = False
 HUNG = threading.Event()
@@ -134,9 +158,12 @@ def crash():
 
 def serve(sock):
     sock.settimeout(IDLE_TIMEOUT)
-    reader = Reader(sock, handshake(sock))
+    rest, deflate = handshake(sock)
+    reader = Reader(sock, rest)
+    inflater = zlib.decompressobj(-15) if deflate else None
     message_opcode = None
     message = bytearray()
+    compressed = False
     while True:
         b0, b1 = read_exact_pair(reader)
         fin = b0 & 0x80
@@ -157,8 +184,11 @@ def serve(sock):
 
         if HUNG.is_set():
             NEVER.wait()
-        if CRASH_ON_LONG_CONTROL_LENGTH or HANG_ON_LONG_CONTROL_LENGTH:
-            if opcode >= 0x8 and extended and length <= 125:
+        if inflater and opcode == 0x0 and b0 & 0x40:
+            crash()  # Bug (e).
+        if CRASH_ON_LONG_CONTROL_LENGTH or HANG_ON_LONG_CONTROL_LENGTH or \
+                CRASH_ON_RSV1_CONTINUATION:
+            if opcode >= 0x8 and extended and length <= 125 and not CRASH_ON_RSV1_CONTINUATION:
                 if CRASH_ON_LONG_CONTROL_LENGTH:
                     crash()  # Bug (d).
                 HUNG.set()
@@ -180,6 +210,7 @@ def serve(sock):
         if opcode in (0x1, 0x2):
             message_opcode = opcode
             message = bytearray(payload)
+            compressed = bool(inflater and b0 & 0x40)
         elif opcode == 0x0 and message_opcode is not None:
             message += payload
         else:
@@ -187,6 +218,13 @@ def serve(sock):
         if len(message) > MAX_SIZE:
             raise Closed()
         if fin:
+            if compressed:
+                try:
+                    message = inflater.decompress(bytes(message) + b"\x00\x00\xff\xff", MAX_SIZE)
+                except zlib.error:
+                    raise Closed() from None
+                if inflater.unconsumed_tail:
+                    raise Closed()
             # Bug (a): text is echoed without any UTF-8 check.
             sock.sendall(frame(message_opcode, bytes(message)))
             message_opcode = None
@@ -211,8 +249,11 @@ def handle(sock, slots):
 
 
 def main():
-    global CRASH_ON_LONG_CONTROL_LENGTH, HANG_ON_LONG_CONTROL_LENGTH
+    global CRASH_ON_LONG_CONTROL_LENGTH, HANG_ON_LONG_CONTROL_LENGTH, CRASH_ON_RSV1_CONTINUATION
     args = sys.argv[1:]
+    if "--crash-on-rsv1-continuation" in args:
+        CRASH_ON_RSV1_CONTINUATION = True
+        args.remove("--crash-on-rsv1-continuation")
     if "--crash-on-long-control-length" in args:
         CRASH_ON_LONG_CONTROL_LENGTH = True
         args.remove("--crash-on-long-control-length")
