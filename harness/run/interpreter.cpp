@@ -80,6 +80,7 @@ class case_runner {
     start_ = clock::now();
     io_.hard_deadline = start_ + total_bound(case_, options_);
     run_steps();
+    end_rounds();
     if (!result_.connect_failed && !stop_requested() &&
         (case_.check_alive || (options_.check_alive_when_suspicious && suspicious())))
       check_alive();
@@ -91,6 +92,11 @@ class case_runner {
         result_.data != verdict::error)
       check_alive();
     result_.overall = combine(result_.data, result_.closing);
+    if (deflater_ && target_) {
+      compression_.received_bytes = target_->inflated_bytes();
+      compression_.received_compressed = target_->compressed_bytes();
+      result_.compression = compression_;
+    }
     result_.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - start_).count();
     // Stopped part-way (SIGINT, SIGTERM): what it saw proves nothing; the run reports it as not
     // run.
@@ -113,8 +119,48 @@ class case_runner {
     if ((o.what == kind::broke_rule || (o.what == kind::response && !o.rule.empty())) &&
         result_.first_violation.empty() && limit_hit(o, options_.limits).empty())
       result_.first_violation = o.rule;
+    if (quiet_round_) {
+      round_events_.push_back(std::move(o));
+      return;
+    }
+    keep(std::move(o));
+  }
+
+  void keep(observation o) {
     if (result_.events.size() < options_.max_transcript_lines)
       result_.events.push_back(std::move(o));
+  }
+
+  // ---- rounds of a repeated case ---------------------------------------------------------
+  // 1000 round trips would fill the transcript (and memory, and results.json) with the same
+  // two lines: the first two rounds and the last are kept, and any round that did not go as
+  // expected; the routine ones in between become one rounds_omitted line.
+  void begin_round() {
+    if (quiet_round_) {
+      ++omitted_rounds_;
+      round_events_.clear();
+    }
+    quiet_round_ = case_.repeat > 3 && round_ >= 2 && round_ + 1 < case_.repeat;
+    if (!quiet_round_) flush_omitted();
+  }
+
+  void flush_omitted() {
+    if (omitted_rounds_ > 0) {
+      observation o = sent(kind::rounds_omitted);
+      o.count = omitted_rounds_;
+      o.t_ms = std::chrono::duration<double, std::milli>(clock::now() - start_).count();
+      omitted_rounds_ = 0;
+      keep(std::move(o));
+    }
+  }
+
+  // The case ended inside a quiet round (it failed, or the target closed): that round is kept.
+  void end_rounds() {
+    if (!quiet_round_) return;
+    quiet_round_ = false;
+    flush_omitted();
+    for (auto& o : round_events_) keep(std::move(o));
+    round_events_.clear();
   }
 
   observation sent(kind k) {
@@ -256,6 +302,8 @@ class case_runner {
         deflater_->compress(
             std::span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()),
             packed);
+        compression_.sent_bytes += payload.size();
+        compression_.sent_compressed += packed.size();
         frames += append_message(
             wire, m.opcode,
             std::string_view(reinterpret_cast<const char*>(packed.data()), packed.size()),
@@ -449,6 +497,7 @@ class case_runner {
       }
     }
     for (round_ = 0; round_ < case_.repeat; ++round_) {
+      begin_round();
       for (const auto& s : case_.steps) {
         if (round_ > 0 && std::holds_alternative<handshake_spec>(s)) continue;
         // Once the target has closed or failed the connection the outcome is decided; the
@@ -530,12 +579,16 @@ class case_runner {
   std::unique_ptr<connection> conn_;
   std::optional<target_reader> target_;      // once connected
   std::optional<codec::deflater> deflater_;  // once permessage-deflate is agreed
+  case_result::compression_traffic compression_;
   opening_request request_;
   sent_stream sent_;
   std::string message_so_far_;  // the message being sent frame by frame
   std::uint64_t last_message_size_ = 0, last_message_digest_ = digest_of("");
   std::uint32_t barriers_sent_ = 0;
-  std::uint32_t round_ = 0;  // of test_case::repeat: data-set payloads send slice `round_`
+  std::uint32_t round_ = 0;   // of test_case::repeat: data-set payloads send slice `round_`
+  bool quiet_round_ = false;  // a round recorded only if it goes wrong (begin_round)
+  std::uint32_t omitted_rounds_ = 0;
+  std::vector<observation> round_events_;
   bool recorded_end_ = false;
   bool we_sent_close_ = false;
   bool data_failed_ = false;

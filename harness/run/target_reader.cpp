@@ -240,6 +240,8 @@ codec::protocol_error target_reader::inflate(std::span<const std::uint8_t> compr
   if (e == codec::protocol_error::none) e = inflater_->finish(inflated_);
   if (e == codec::protocol_error::none && opcode == 0x1 && !codec::validate_utf8(inflated_).valid)
     e = codec::protocol_error::invalid_utf8;
+  compressed_total_ += compressed.size();
+  inflated_total_ += inflated_.size();
   return e;
 }
 

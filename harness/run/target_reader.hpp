@@ -74,6 +74,9 @@ class target_reader {
   std::optional<std::uint16_t> close_code() const noexcept { return close_code_; }
   bool saw_timeout() const noexcept { return saw_timeout_; }
   const std::string& server_header() const noexcept { return server_header_; }
+  // The target's compressed messages so far: their bytes inflated and on the wire.
+  std::uint64_t inflated_bytes() const noexcept { return inflated_total_; }
+  std::uint64_t compressed_bytes() const noexcept { return compressed_total_; }
 
  private:
   std::optional<observation> fill(std::uint32_t idle_ms, bool own_only, bool for_frames);
@@ -95,6 +98,7 @@ class target_reader {
   std::optional<codec::deflate_params> deflate_;
   std::optional<codec::inflater> inflater_;
   std::vector<std::uint8_t> inflated_;
+  std::uint64_t inflated_total_ = 0, compressed_total_ = 0;
   std::vector<std::string> barriers_;
   std::string server_header_;
   std::optional<std::uint16_t> close_code_;

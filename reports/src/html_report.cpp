@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -921,6 +922,18 @@ void write_case(std::string& out, const run_summary& run, const case_result& c, 
   if (c.target_failed_connection) out += "<span><b>The target failed the connection</b></span>";
   if (c.connect_failed) out += "<span><b>No TCP connection</b></span>";
   if (c.not_run) out += "<span><b>Not run</b> (the run stopped before it)</span>";
+  if (const auto& z = c.compression) {
+    // "1,000,000 bytes deflated to 21.3%": what permessage-deflate did, each way.
+    auto way = [](std::uint64_t bytes, std::uint64_t packed) {
+      const auto r = case_result::compression_traffic::ratio(packed, bytes);
+      if (!r) return std::string("none compressed");
+      char pct[32];
+      std::snprintf(pct, sizeof pct, "%.1f%%", 100.0 * *r);
+      return std::to_string(bytes) + " bytes deflated to " + pct;
+    };
+    out += "<span><b>Compression</b> sent: " + way(z->sent_bytes, z->sent_compressed) +
+           "; received: " + way(z->received_bytes, z->received_compressed) + "</span>";
+  }
   if (!c.tags.empty()) {
     out += "<span><b>Tags</b> ";
     for (const auto& t : c.tags) out += "<span class=\"tag\">" + text(t, 64) + "</span>";

@@ -185,6 +185,8 @@ std::string describe(const observation& o) {
                      : "liveness check failed: " + o.detail;
     case k::not_connected:
       return "no connection: " + o.detail;
+    case k::rounds_omitted:
+      return std::to_string(o.count) + " more rounds like the ones above, each as expected";
   }
   return "?";
 }
@@ -230,6 +232,8 @@ std::string_view to_string(observation::kind k) noexcept {
       return "liveness";
     case kind::not_connected:
       return "not_connected";
+    case kind::rounds_omitted:
+      return "rounds_omitted";
   }
   return "?";
 }

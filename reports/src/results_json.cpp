@@ -104,6 +104,9 @@ nlohmann::json event_json(const observation& o) {
     case k::liveness:
       e["alive"] = o.alive;
       break;
+    case k::rounds_omitted:
+      e["rounds"] = o.count;
+      break;
     case k::sent_pong:
     case k::not_connected:
       break;
@@ -178,6 +181,18 @@ nlohmann::json to_json(const run_summary& run) {
     }
     if (c.alive != case_result::liveness::unchecked) cj["liveness"] = liveness_word(c.alive);
     if (c.not_run) cj["not_run"] = true;
+    if (const auto& z = c.compression) {
+      auto ratio = [](std::uint64_t packed, std::uint64_t bytes) -> nlohmann::json {
+        const auto r = case_result::compression_traffic::ratio(packed, bytes);
+        return r ? nlohmann::json(*r) : nlohmann::json(nullptr);
+      };
+      cj["compression"] = {{"sent_bytes", z->sent_bytes},
+                           {"sent_compressed", z->sent_compressed},
+                           {"sent_ratio", ratio(z->sent_compressed, z->sent_bytes)},
+                           {"received_bytes", z->received_bytes},
+                           {"received_compressed", z->received_compressed},
+                           {"received_ratio", ratio(z->received_compressed, z->received_bytes)}};
+    }
     if (!c.events.empty()) {
       nlohmann::json events = nlohmann::json::array();
       for (const auto& o : c.events) events.push_back(event_json(o));

@@ -166,6 +166,21 @@ case_result read_case(const json& cj, const std::string& ptr) {
     if (!n->is_boolean()) wrong_type(*n, child(ptr, "not_run"), "a boolean");
     c.not_run = n->get<bool>();
   }
+  if (const json* z = member(cj, "compression", ptr, false)) {
+    const std::string p = child(ptr, "compression");
+    object_at(*z, p);
+    case_result::compression_traffic t;
+    auto count = [&](std::string_view key, std::uint64_t& out) {
+      const json* v = member(*z, key, p, true);
+      if (!v->is_number_unsigned()) wrong_type(*v, child(p, key), "a byte count");
+      out = v->get<std::uint64_t>();
+    };
+    count("sent_bytes", t.sent_bytes);
+    count("sent_compressed", t.sent_compressed);
+    count("received_bytes", t.received_bytes);
+    count("received_compressed", t.received_compressed);
+    c.compression = t;
+  }
   if (const json* rc = member(cj, "remote_close_code", ptr, false); rc && !rc->is_null()) {
     const std::string p = child(ptr, "remote_close_code");
     if (!rc->is_number_integer()) wrong_type(*rc, p, "an integer or null");

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cases/case_loader.hpp"
+#include "run/data_set.hpp"
 #include "run/interpreter.hpp"
 #include "serve/echo_server.hpp"
 
@@ -158,6 +159,42 @@ TEST(CaseSteps, ChopsMakeSplitVariants) {
   EXPECT_EQ(std::get<send_frame>(out[2].steps[0]).shape.chunk, 3u);
   EXPECT_EQ(out[2].tags, (std::vector<std::string>{"chops"}));
   EXPECT_TRUE(out[0].chops.empty());
+}
+
+// A repeated case keeps its first two rounds and its last in the transcript, and one typed line
+// for the routine rounds between; each round sends the next slice of a data set, compressed
+// when permessage-deflate is agreed, and the case records what compression did each way.
+TEST_F(CaseStepsRun, RepeatedDataSetRoundsAreSlicesAndTheMiddleRoundsOneLine) {
+  const test_case c = load_one(R"({"id": "compression/x", "title": "t", "rfc": ["5.6"],
+    "why": "w", "repeat": 10, "deflate": "permessage-deflate",
+    "steps": [
+      {"send_message": {"opcode": "text", "payload": {"data_set": "json", "size": 200},
+                        "compressed": true}},
+      {"expect": [{"message": {"opcode": "text", "payload": "echo"}}]}]})");
+  const case_result r = run_case(c, options_);
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << r.closing_reason;
+  std::vector<std::string> sent_previews;
+  std::size_t omitted = 0, omitted_count = 0;
+  for (const auto& o : r.events) {
+    if (o.what == observation::kind::sent_message) sent_previews.push_back(o.preview);
+    if (o.what == observation::kind::rounds_omitted) {
+      ++omitted;
+      omitted_count = o.count;
+    }
+  }
+  EXPECT_EQ(omitted, 1u);
+  EXPECT_EQ(omitted_count, 7u);
+  ASSERT_EQ(sent_previews.size(), 3u);  // rounds 0, 1 and 9
+  const std::string_view json = data_set_bytes(data_set::json);
+  EXPECT_EQ(sent_previews[0], json.substr(0, sent_previews[0].size()));
+  EXPECT_EQ(sent_previews[1], json.substr(200, sent_previews[1].size()));
+  EXPECT_EQ(sent_previews[2], json.substr(1800, sent_previews[2].size()));
+  ASSERT_TRUE(r.compression.has_value());
+  EXPECT_EQ(r.compression->sent_bytes, 2000u);
+  EXPECT_EQ(r.compression->received_bytes, 2000u);
+  EXPECT_GT(r.compression->sent_compressed, 0u);
+  EXPECT_LT(r.compression->sent_compressed, 2000u);
+  EXPECT_GT(r.compression->received_compressed, 0u);
 }
 
 }  // namespace

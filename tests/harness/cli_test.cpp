@@ -519,13 +519,17 @@ class CliServe : public ::testing::Test {
 background_server* CliServe::server_ = nullptr;
 
 TEST_F(CliServe, FullRunPassesAndWritesResults) {
-  const json listed = list_json();
+  // All but the Autobahn 12.x/13.x counterparts, which move 10.9 GB each way and have their
+  // own ctest (compression_area_against_serve).
+  const json listed = list_json({"--exclude", "compression/1000x*"});
   const std::size_t n = listed["cases"].size();
   ASSERT_GT(n, 0u);
   temp_dir dir;
   const std::string out = dir / "report";
   const std::string ab = dir / "autobahn/index.json";
-  const run_result r = wsspec({"run", server_->url(), "--out", out, "--autobahn-json", ab}, 120s);
+  const run_result r = wsspec({"run", server_->url(), "--exclude", "compression/1000x*", "--out",
+                               out, "--autobahn-json", ab},
+                              120s);
   ASSERT_EQ(r.exit, 0) << r;
   EXPECT_EQ(last_line(r.out), std::to_string(n) + " passed, 0 failed") << r;
   // Not a terminal: one line per finished case, no escape sequences.

@@ -65,6 +65,20 @@ struct case_result {
   liveness alive = liveness::unchecked;
   // The case was not run: the run stopped before it (run_summary::stopped_because says why).
   bool not_run = false;
+
+  // permessage-deflate (RFC 7692) traffic, when the case agreed to it: message bytes before
+  // compression and compressed payload bytes, each way; their ratio is what compression did
+  // (Autobahn reports the same for its 12.x/13.x cases).
+  struct compression_traffic {
+    std::uint64_t sent_bytes = 0, sent_compressed = 0;          // wsspec's compressed messages
+    std::uint64_t received_bytes = 0, received_compressed = 0;  // the target's compressed ones
+    // compressed / bytes; nullopt when no such message went that way.
+    static std::optional<double> ratio(std::uint64_t compressed, std::uint64_t bytes) {
+      return bytes ? std::optional<double>(double(compressed) / double(bytes)) : std::nullopt;
+    }
+    bool operator==(const compression_traffic&) const = default;
+  };
+  std::optional<compression_traffic> compression;
 };
 
 // The reason that decided the case verdict: the part (data exchange first) whose verdict is the

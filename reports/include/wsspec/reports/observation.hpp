@@ -66,6 +66,9 @@ struct observation {
     // wsspec's own checks
     liveness,       // a second connection: `alive`
     not_connected,  // no TCP connection (or TLS session) at all: `detail`
+    // `count` rounds of a repeated case (1000 round trips) went as expected and are not
+    // recorded one by one: the transcript keeps the first rounds, the last, and anything else.
+    rounds_omitted,
   };
   kind what = kind::message;
   double t_ms = 0;  // since the case started
