@@ -15,6 +15,7 @@ libclang-rt-14-dev
 llvm
 libssl-dev
 zlib1g-dev
+libisal-dev
 libasio-dev
 nlohmann-json3-dev
 libcli11-dev

@@ -626,5 +626,80 @@ TEST(ProtocolErrorDeflate, EveryValueHasItsOwnNameAndADescription) {
   EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
 }
 
+// --- The fast path (ISA-L, level 1, window 15) against zlib, the reference ---------------------
+
+// Every message the fast path writes inflates with zlib's inflater to the message, whole and
+// in slices; with no context takeover each one also inflates with an empty window (a full
+// flush must not refer back); with context takeover it does refer back (a repeat is tiny).
+TEST(DeflateFastPath, ZlibInflatesEveryMessageBackWithAndWithoutContextTakeover) {
+  for (const bool nct : {false, true}) {
+    deflater_options o;
+    o.level = 1;
+    o.no_context_takeover = nct;
+    deflater fast(o);
+    o.level = 6;
+    deflater reference(o);
+    inflater whole(window(15, nct)), sliced(window(15, nct));
+    for (const std::size_t size : {0u, 1u, 125u, 126u, 65535u, 65536u, 1u << 20}) {
+      for (const bool random : {false, true}) {
+        const bytes message = random ? incompressible(size, size + 7) : compressible(size);
+        for (int round = 0; round < 2; ++round) {
+          SCOPED_TRACE(std::string(nct ? "no context takeover" : "context takeover") + ", size " +
+                       std::to_string(size) + (random ? " random" : " text") + " round " +
+                       std::to_string(round));
+          const bytes payload = fast.compress(message);
+          const bytes zlib_payload = reference.compress(message);
+          if (size == 0) {
+            EXPECT_EQ(payload, hex({0x00}));  // 7.2.3.6
+          }
+          const inflated a = inflate_message(whole, payload);
+          ASSERT_EQ(a.error, protocol_error::none);
+          ASSERT_TRUE(a.out == message);
+          const inflated b = inflate_message(sliced, payload, size <= 126 ? 1 : 4093);
+          ASSERT_EQ(b.error, protocol_error::none);
+          ASSERT_TRUE(b.out == message);
+          inflater fresh(window(15, true));
+          const inflated c = inflate_message(fresh, payload);
+          if (nct) {  // with takeover, any message after the first may refer back
+            ASSERT_EQ(c.error, protocol_error::none);
+            ASSERT_TRUE(c.out == message);
+          }
+          if (!random && size >= 65535) {
+            // Compresses like zlib does (level 1 trades some size for speed).
+            EXPECT_LT(payload.size(), zlib_payload.size() * 2);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(DeflateFastPath, WithContextTakeoverARepeatRefersBack) {
+  deflater_options o;
+  o.level = 1;
+  deflater d(o);
+  const bytes message = compressible(4000);
+  const bytes first = d.compress(message);
+  const bytes second = d.compress(message);
+  EXPECT_LT(second.size(), first.size() / 4);
+  inflater fresh(window(15, true));
+  EXPECT_NE(inflate_message(fresh, second).error, protocol_error::none);
+  inflater kept(window(15));
+  ASSERT_EQ(inflate_message(kept, first).error, protocol_error::none);
+  const inflated back = inflate_message(kept, second);
+  ASSERT_EQ(back.error, protocol_error::none);
+  EXPECT_TRUE(back.out == message);
+}
+
+TEST(DeflateFastPath, ResetForgetsTheWindow) {
+  deflater_options o;
+  o.level = 1;
+  deflater d(o);
+  const bytes message = compressible(4000);
+  const bytes first = d.compress(message);
+  d.reset();
+  EXPECT_EQ(d.compress(message), first);
+}
+
 }  // namespace
 }  // namespace wsspec::codec
