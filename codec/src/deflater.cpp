@@ -40,13 +40,15 @@ deflater::deflater(deflater_options options) : options_(options) {
   // Window bits 8: stored blocks only, which zlib runs with a 512-byte window but which never
   // refer back (see deflater.hpp).
   const bool stored_only = options_.window_bits == 8;
-  if (options_.level == 1 && options_.window_bits == 15) {
+  if (options_.level == 1 && !stored_only) {
     fast_.reset(new fast_stream);
     isal_deflate_init(&fast_->z);
     fast_->z.level = 1;
     fast_->z.level_buf = fast_->level_buffer.data();
     fast_->z.level_buf_size = static_cast<std::uint32_t>(fast_->level_buffer.size());
     fast_->z.gzip_flag = IGZIP_DEFLATE;  // raw DEFLATE, as 7.2.1 says
+    // The agreed window (RFC 7692 7.1.2): no distance reaches further back.
+    fast_->z.hist_bits = options_.window_bits;
     return;
   }
   const int level = stored_only ? 0 : options_.level;

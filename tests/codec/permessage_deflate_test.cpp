@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "deflate_walk.hpp"
 #include "wsspec/codec/deflater.hpp"
 #include "wsspec/codec/frame_decoder.hpp"
 #include "wsspec/codec/inflater.hpp"
@@ -699,6 +700,73 @@ TEST(DeflateFastPath, ResetForgetsTheWindow) {
   const bytes first = d.compress(message);
   d.reset();
   EXPECT_EQ(d.compress(message), first);
+}
+
+// The window promise (RFC 7692 7.1.2): at level 1 and 6, with and without context takeover,
+// no back-reference of any message reaches further than 2^bits bytes, proved by walking the
+// DEFLATE stream (deflate_walk.hpp), which zlib's inflater cannot prove for small windows.
+TEST(DeflateWindowPromise, TheWalkerSeesFarDistancesAndRejectsBrokenStreams) {
+  const bytes period = incompressible(20000, 5);
+  bytes message = period;
+  message.insert(message.end(), period.begin(), period.end());
+  bytes payload = deflater(deflater_options{}).compress(message);
+  payload.insert(payload.end(), {0x00, 0x00, 0xff, 0xff});
+  const auto w = test::deflate_walker(payload).run();
+  ASSERT_TRUE(w.ok);
+  EXPECT_EQ(w.output, message.size());
+  EXPECT_EQ(w.max_distance, 20000u);
+  // A reserved block type, and a stream cut inside a block, do not walk.
+  EXPECT_FALSE(test::deflate_walker(hex({0x06})).run().ok);
+  payload.resize(payload.size() / 2);
+  EXPECT_FALSE(test::deflate_walker(payload).run().ok);
+}
+
+TEST(DeflateWindowPromise, NoDistanceBeyondTheAgreedWindow) {
+  for (std::uint8_t bits = 9; bits <= 15; ++bits) {
+    for (const int level : {1, 6}) {
+      for (const bool nct : {false, true}) {
+        SCOPED_TRACE("bits " + std::to_string(bits) + " level " + std::to_string(level) +
+                     (nct ? " no context takeover" : " context takeover"));
+        deflater_options o;
+        o.window_bits = bits;
+        o.level = level;
+        o.no_context_takeover = nct;
+        deflater d(o);
+        bytes stream;
+        std::size_t max_distance = 0, total = 0;
+        for (int m = 0; m < 12; ++m) {
+          const std::size_t size = m % 3 == 0 ? 40000 : m % 3 == 1 ? 700 : 9000;
+          bytes message = m % 4 == 3 ? incompressible(size, m) : compressible(size);
+          if (m % 4 == 1) {
+            // Random bytes with a period just under half the window: only matches that reach
+            // that far back compress them.
+            const bytes period = incompressible((std::size_t{1} << bits) / 2 - 10, 99);
+            message.clear();
+            while (message.size() < size)
+              message.insert(message.end(), period.begin(), period.end());
+          }
+          bytes payload = d.compress(message);
+          payload.insert(payload.end(), {0x00, 0x00, 0xff, 0xff});  // 7.2.2: the tail back
+          total += message.size();
+          if (nct) {
+            // Each message on its own: it must not refer back at all, nor past the window.
+            const auto w = test::deflate_walker(payload).run();
+            ASSERT_TRUE(w.ok) << "message " << m;
+            EXPECT_EQ(w.output, message.size());
+            max_distance = std::max(max_distance, w.max_distance);
+          }
+          stream.insert(stream.end(), payload.begin(), payload.end());
+        }
+        const auto w = test::deflate_walker(stream).run();
+        ASSERT_TRUE(w.ok);
+        EXPECT_EQ(w.output, total);
+        EXPECT_FALSE(w.saw_final);
+        max_distance = std::max(max_distance, w.max_distance);
+        EXPECT_LE(max_distance, std::size_t{1} << bits);
+        EXPECT_GT(max_distance, std::size_t{1} << (bits - 2));  // the window is used
+      }
+    }
+  }
 }
 
 }  // namespace

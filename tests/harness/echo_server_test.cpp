@@ -1238,9 +1238,15 @@ TEST_F(EchoServer, DeflateRoundTripsEveryWindowWithAndWithoutContextTakeover) {
         EXPECT_EQ(payloads[0], payloads[1]);
         EXPECT_EQ(payloads[1], payloads[2]);
       } else {
-        // The server kept its window: the repeat is smaller than the first (much smaller from
-        // 10 bits on; zlib's fastest level finds few matches in a 512-byte window).
-        EXPECT_LT(payloads[1].size(), bits == 9 ? payloads[0].size() : payloads[0].size() / 2);
+        // The server kept its window: the repeat is much smaller than the first once the
+        // window holds the whole 1320-byte message (11 bits on); below, the message is longer
+        // than the window and the repeat can only refer back into its own bytes. The exact
+        // bytes (expect_echo, predicted by a deflater that kept its window) say the rest.
+        if (bits >= 11) {
+          EXPECT_LT(payloads[1].size(), payloads[0].size() / 2);
+        } else {
+          EXPECT_LE(payloads[1].size(), payloads[0].size());
+        }
       }
       if (bits == 8) {
         EXPECT_GT(payloads[0].size(), message.size());  // stored blocks only

@@ -14,12 +14,13 @@
 // (of up to 64 KiB) and the final 0x00: correct, not small. Every other value, 9..15, is passed
 // to zlib as is.
 //
-// The fast path: level 1 with the full 32 KiB window (15 bits) goes to Intel ISA-L's igzip
-// (libisal), which deflates several times faster than zlib's fastest level; its output is plain
-// DEFLATE that any inflater reads, ended by the same sync flush (a full flush when the window
-// is forgotten after every message, which also keeps it from referring back). Every other
-// level or window stays with zlib, the reference: codec tests inflate the fast path's output
-// with zlib and compare, as for zlib's own.
+// The fast path: level 1 with windows 9..15 goes to Intel ISA-L's igzip (libisal), which
+// deflates several times faster than zlib's fastest level, with its history limited to the
+// agreed window (hist_bits); its output is plain DEFLATE that any inflater reads, ended by the
+// same sync flush (a full flush when the window is forgotten after every message, which also
+// keeps it from referring back). Every other level stays with zlib, the reference: codec tests
+// inflate the fast path's output with zlib, and walk both paths' streams to prove that no
+// distance reaches past the agreed window (tests/codec/deflate_walk.hpp).
 #pragma once
 
 #include <cstdint>
@@ -37,7 +38,7 @@ struct deflater_options {
   // Forget the window after every message (this end agreed to no context takeover, 7.1.1).
   bool no_context_takeover = false;
   // zlib's compression level, 0 (stored) to 9; ignored for window bits 8 (always 0, see above).
-  // 1 with window bits 15 is ISA-L's level 1 (the fast path above).
+  // 1 with window bits 9..15 is ISA-L's level 1 (the fast path above).
   int level = 6;
   // zlib's memLevel, 1..9: memory for the match finder (not the window).
   int memory_level = 8;
