@@ -621,6 +621,23 @@ case_result run_case(const test_case& c, const run_options& options) {
   return case_runner(c, options).run();
 }
 
+case_result run_case_for_client(const test_case& c, const run_options& options,
+                                std::unique_ptr<connection> conn, std::string already_read) {
+  // Being built: the role flip of case_runner.
+  (void)options;
+  (void)conn;
+  (void)already_read;
+  case_result r = describe_case(c);
+  r.data = r.overall = verdict::error;
+  r.reason = "not implemented yet";
+  return r;
+}
+
+bool applies_to_clients(const test_case& c) {
+  if (c.check_alive) return false;
+  return c.steps.empty() || !std::holds_alternative<handshake_spec>(c.steps.front());
+}
+
 case_result::liveness check_liveness(const run_options& options, std::string& reason,
                                      std::uint32_t timeout_ms) {
   static const test_case echo_probe = [] {

@@ -42,6 +42,20 @@ clock::duration total_bound(const test_case& c, const run_options& options);
 
 case_result run_case(const test_case& c, const run_options& options);
 
+// Runs `c` with the roles flipped: wsspec is the server of a client under test that connected
+// to it (`wsspec serve-cases`). `conn` is the accepted connection and `already_read` what the
+// listener has read of it (the opening request, perhaps more), which the case reads first.
+// wsspec's frames go unmasked, the client's must be masked (RFC 6455 5.1, 5.3), and the case's
+// `masked: false` frames become masked ones (a server must not mask, 5.1). options.url is
+// unused; liveness checks are skipped (a client cannot be probed on a second connection).
+case_result run_case_for_client(const test_case& c, const run_options& options,
+                                std::unique_ptr<connection> conn, std::string already_read);
+
+// Whether `c` makes sense with the roles flipped: not a case about the server's side of the
+// opening handshake (it starts with a `handshake` step) and not one that needs a second
+// connection to the peer (`check_alive`).
+bool applies_to_clients(const test_case& c);
+
 // A result that says what the case is (id, title, sections, why, ...) and nothing yet of how
 // it went.
 case_result describe_case(const test_case& c);

@@ -3,6 +3,8 @@
 #include "run/stop_request.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -546,6 +548,43 @@ std::unique_ptr<connection> connection::open(const ws_url& url, const tls_option
     if (!resolve(url, deadline, endpoints, error)) return nullptr;
     if (!p->connect(endpoints, deadline, error)) return nullptr;
     if (url.secure && !p->start_tls(url, tls, deadline, error)) return nullptr;
+    return std::unique_ptr<connection>(new connection(std::move(p)));
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+    return nullptr;
+  }
+}
+
+std::unique_ptr<connection> connection::adopt(int native_socket, std::string& error) {
+  try {
+    auto p = std::make_unique<impl>();
+    asio::error_code ec;
+    tcp::endpoint ep;
+    {
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (::getsockname(native_socket, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
+          (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
+        ::close(native_socket);
+        error = "not a TCP socket";
+        return nullptr;
+      }
+      const auto protocol = addr.ss_family == AF_INET ? tcp::v4() : tcp::v6();
+      p->socket.assign(protocol, native_socket, ec);
+      if (ec) {
+        ::close(native_socket);
+        error = "cannot take over the socket: " + describe(ec);
+        return nullptr;
+      }
+    }
+    p->socket.set_option(tcp::no_delay(true), ec);
+    p->socket.non_blocking(true, ec);
+    if (!ec) ep = p->socket.remote_endpoint(ec);
+    if (ec) {
+      error = "cannot configure the socket: " + describe(ec);
+      return nullptr;
+    }
+    p->peer = endpoint_text(ep);
     return std::unique_ptr<connection>(new connection(std::move(p)));
   } catch (const std::exception& e) {
     error = std::string("internal error: ") + e.what();

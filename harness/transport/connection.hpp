@@ -71,6 +71,12 @@ class connection {
   static std::unique_ptr<connection> open(const ws_url& url, const tls_options& tls,
                                           clock::time_point deadline, std::string& error);
 
+  // Takes over a TCP socket a listener accepted (the client under test connected to wsspec,
+  // `wsspec serve-cases`): plain TCP, non-blocking, TCP_NODELAY, with the same calls and
+  // bounds as an opened connection. Returns nullptr and a message if the socket is unusable;
+  // the descriptor is closed either way.
+  static std::unique_ptr<connection> adopt(int native_socket, std::string& error);
+
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
