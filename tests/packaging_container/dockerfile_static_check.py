@@ -84,17 +84,25 @@ if copies_from_build and m:
 # The runtime packages: they exist in Debian 12 and cover the program's shared libraries.
 installed = [p for s in runtime.steps if s.keyword == "RUN" for p in dockerfile.apt_packages(s.args)]
 check(installed, "the runtime stage installs no packages")
+shown = subprocess.run(["apt-cache", "show", "--no-all-versions", *installed], capture_output=True,
+                       text=True).stdout
 for p in installed:
-    r = subprocess.run(["apt-cache", "show", "--no-all-versions", p], capture_output=True, text=True)
-    check(r.returncode == 0 and f"Package: {p}" in r.stdout, f"{p} is not a Debian 12 package here")
+    check(f"Package: {p}\n" in shown, f"{p} is not a Debian 12 package here (apt-cache show)")
 ldd = subprocess.run(["ldd", wsspec], capture_output=True, text=True, check=True).stdout
+libs = re.findall(r"=> (/\S+)", ldd)
+check("not found" not in ldd, f"ldd {wsspec}: a library is not found")
+# One dpkg -S for all (it takes a second per call). /lib is a symlink to /usr/lib: dpkg knows
+# a file by the path its package shipped, so ask for both.
+paths = sorted({os.path.realpath(lib) for lib in libs} | {os.path.realpath(lib).replace("/usr/lib/", "/lib/", 1) for lib in libs})
+owners = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True).stdout
 needed = set()
-for lib in re.findall(r"=> (/\S+)", ldd):
-    owner = subprocess.run(["dpkg", "-S", os.path.realpath(lib)], capture_output=True, text=True)
-    if owner.returncode != 0:  # /lib is a symlink to /usr/lib: dpkg knows one of the two
-        owner = subprocess.run(["dpkg", "-S", lib], capture_output=True, text=True)
-    if check(owner.returncode == 0, f"no Debian package owns {lib}"):
-        needed.add(owner.stdout.split(":")[0])
+for lib in libs:
+    real = os.path.realpath(lib)
+    alt = real.replace("/usr/lib/", "/lib/", 1)
+    pkgs = [line.split(":")[0] for line in owners.splitlines()
+            if line.endswith(": " + real) or line.endswith(": " + alt)]
+    if check(pkgs, f"no Debian package owns {lib}"):
+        needed.add(pkgs[0])
 missing = needed - IN_SLIM - set(installed)
 check(not missing, f"the runtime stage does not install {sorted(missing)}, which wsspec links")
 print(f"wsspec links libraries of {sorted(needed)}; the runtime stage installs {installed}")
