@@ -31,10 +31,12 @@ LABEL org.opencontainers.image.title="wsspec" \
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libssl3 zlib1g libisal2 ca-certificates \
+    && apt-get clean \
     && rm -rf /var/lib/apt/lists/*
-# A fixed uid, so a host directory can be prepared for it; /report is writable by any uid
-# (sticky, like /tmp), so `docker run --user "$(id -u):$(id -g)"` works without a volume too.
-RUN useradd --system --uid 10001 --user-group --home-dir /report --no-create-home \
+# A fixed uid and gid, so a host directory can be prepared for them; /report is writable by any
+# uid (sticky, like /tmp), so `docker run --user "$(id -u):$(id -g)"` works without a volume too.
+RUN groupadd --system --gid 10001 wsspec \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /report --no-create-home \
         --shell /usr/sbin/nologin wsspec \
     && mkdir -p /report \
     && chown wsspec:wsspec /report \

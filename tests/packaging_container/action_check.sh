@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Backquotes in single quotes in this file are Markdown, not command substitution:
+# shellcheck disable=SC2016
 # The GitHub Action (action.yml + ci/action/) run here as a runner would run it
 # (run_composite_action.py: the steps, their env, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, the
 # artifact upload simulated), with the build skipped by the input `wsspec` (the wsspec built

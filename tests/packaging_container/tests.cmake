@@ -12,6 +12,16 @@ if(WSSPEC_BUILD_HARNESS)
     set_tests_properties(packaging_action_${mode} PROPERTIES TIMEOUT 120 LABELS packaging)
   endforeach()
 
+  find_program(WSSPEC_SHELLCHECK shellcheck)
+  if(WSSPEC_SHELLCHECK)
+    add_test(NAME packaging_action_shellcheck
+             COMMAND ${WSSPEC_SHELLCHECK} -x ${PROJECT_SOURCE_DIR}/ci/action/run.sh
+                     ${PROJECT_SOURCE_DIR}/ci/action/build-image.sh
+                     ${PROJECT_SOURCE_DIR}/ci/action/wsspec-docker.sh
+                     ${packaging_container}/action_check.sh)
+    set_tests_properties(packaging_action_shellcheck PROPERTIES LABELS packaging)
+  endif()
+
   # The Dockerfile without docker: it parses, its sources exist, its runtime packages exist in
   # Debian 12 and cover what the built wsspec links, a non-root USER, wsspec the ENTRYPOINT.
   add_test(NAME packaging_container_static
