@@ -36,6 +36,8 @@ std::string now_iso8601() {
   return buf;
 }
 
+}  // namespace
+
 std::string case_line(const case_result& r, bool accepted) {
   char head[64];
   std::snprintf(head, sizeof head, "%-13s", std::string(to_string(r.overall)).c_str());
@@ -51,8 +53,6 @@ std::string case_line(const case_result& r, bool accepted) {
   }
   return line;
 }
-
-}  // namespace
 
 namespace {
 

@@ -54,6 +54,10 @@ preflight check_target(const run_options& options);
 suite_outcome stop_before_running(const std::vector<test_case>& cases, const suite_options& options,
                                   const case_result& probe, std::ostream& progress);
 
+// The progress line of a finished case (without a terminal): verdict, id, Autobahn id, time,
+// and for anything but pass the deciding reason on a second line. Also `wsspec serve-cases`'s.
+std::string case_line(const case_result& r, bool accepted);
+
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
                         std::ostream& progress);
 
