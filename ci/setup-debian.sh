@@ -37,6 +37,8 @@ libsimdjson-dev
 libxml2-utils
 python3-yaml
 openssl
+groff-base
+debootstrap
 "
 
 case ${1:-} in
