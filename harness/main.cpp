@@ -7,6 +7,7 @@
 #include "cli/fuzz_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/serve_cases_command.hpp"
 #include "cli/serve_command.hpp"
 #include "version.hpp"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   const wsspec::cli::serve_command serve{app};
   const wsspec::cli::report_command report{app};
   const wsspec::cli::fuzz_command fuzz{app};
+  const wsspec::cli::serve_cases_command serve_cases{app};
   // Exit code 2 for bad usage, as the contract says, instead of CLI11's default.
   try {
     app.parse(argc, argv);
@@ -39,5 +41,6 @@ int main(int argc, char** argv) {
   if (serve.selected()) return serve.run();
   if (report.selected()) return report.run();
   if (fuzz.selected()) return fuzz.run();
+  if (serve_cases.selected()) return serve_cases.run();
   return 0;
 }
