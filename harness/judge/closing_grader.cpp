@@ -27,6 +27,7 @@ closing_grader::closing_grader(const closing_start& s) : start_(s) {
   }
   if (!s.we_sent_close) action_ = action::answer_close;
   phase_ = phase::await_tcp_end;
+  if (s.peer_is_client) decided_ = true;  // wsspec, the server, closes TCP now
 }
 
 void closing_grader::raise(verdict v, std::string why) {
@@ -54,6 +55,7 @@ void closing_grader::feed(const observation& o) {
                                          std::to_string(*o.code) +
                                          " (RFC 6455 5.5.1: it typically echoes the code)");
         phase_ = phase::await_tcp_end;
+        if (start_.peer_is_client) decided_ = true;  // wsspec, the server, closes TCP now
         return;
       case kind::idle_timeout:
         return decide(verdict::fail, "the target did not answer wsspec's close frame within " +

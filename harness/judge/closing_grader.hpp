@@ -26,6 +26,9 @@ struct closing_start {
   verdict fail_grade = verdict::pass;
   std::string fail_reason;
   std::uint32_t close_timeout_ms = 2000;  // for the reasons' words only
+  // The target is a client and wsspec its server: after the closing handshake wsspec closes
+  // TCP itself (RFC 6455 7.1.1: the server closes first), so nothing is awaited after it.
+  bool peer_is_client = false;
 };
 
 class closing_grader {

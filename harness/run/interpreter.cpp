@@ -72,6 +72,16 @@ class case_runner {
     io_.run = o.activity ? o.activity : &own_activity_;
   }
 
+  // The roles flipped: the target is a client that opened `conn` to wsspec, and `already_read`
+  // is what the listener read of it.
+  case_runner(const test_case& c, const run_options& o, std::unique_ptr<connection> conn,
+              std::string already_read)
+      : case_runner(c, o) {
+    peer_ = peer_role::client;
+    accepted_ = std::move(conn);
+    already_read_ = std::move(already_read);
+  }
+
   // Whether an expectation or the connection itself ended by a time-out: a target that stopped
   // answering, as opposed to one that answered wrongly.
   bool saw_timeout() const { return saw_timeout_ || (target_ && target_->saw_timeout()); }
@@ -200,6 +210,17 @@ class case_runner {
 
   // ---- connection ------------------------------------------------------------------------
   bool connect() {
+    if (peer_ == peer_role::client) {
+      conn_ = std::move(accepted_);
+      if (!conn_) {
+        result_.connect_failed = true;
+        raise_data(verdict::error, "no connection from the client");
+        return false;
+      }
+      io_.touch();
+      target_.emplace(*conn_, io_, options_.limits, peer_role::client);
+      return true;
+    }
     std::string error;
     const auto deadline =
         std::min(io_.hard_deadline, clock::now() + ms(case_timeout_ms(case_, options_)));
@@ -243,6 +264,9 @@ class case_runner {
   }
 
   // ---- sending ---------------------------------------------------------------------------
+  // RFC 6455 5.1: a client masks every frame it sends, a server none.
+  bool masking() const { return peer_ == peer_role::server; }
+
   void remember_message(std::string_view payload) {
     last_message_size_ = payload.size();
     last_message_digest_ = digest_of(payload);
@@ -254,7 +278,9 @@ class case_runner {
     spec.opcode = f.opcode;
     spec.fin = f.fin;
     spec.rsv = f.rsv;
-    spec.masked = f.masked;
+    // A case's `masked: false` is a frame masked against its sender's role (5.1): unmasked from
+    // a client, masked from a server.
+    spec.masked = peer_ == peer_role::server ? f.masked : !f.masked;
     spec.key = f.key;
     spec.form = f.form;
     spec.length = f.length;
@@ -307,13 +333,14 @@ class case_runner {
         frames += append_message(
             wire, m.opcode,
             std::string_view(reinterpret_cast<const char*>(packed.data()), packed.size()),
-            m.fragment_size, keys_, 4);
+            m.fragment_size, keys_, 4, masking());
       }
       o.frames = frames;
     } else if (m.count == 1 && (m.fragment_size == 0 || m.fragment_size >= o.size)) {
       // One frame: the payload is generated in place, never held twice.
       frame_spec f;
       f.opcode = m.opcode;
+      f.masked = masking();
       open_frame frame(f, o.size, keys_);
       materialize_into(m.payload, frame.payload(), round_);
       const std::string_view payload(frame.payload().data(), frame.payload().size());
@@ -326,7 +353,7 @@ class case_runner {
       o.preview = payload.substr(0, preview_bytes);
       std::size_t frames = 0;
       for (std::uint32_t n = 0; n < m.count; ++n)
-        frames += append_message(wire, m.opcode, payload, m.fragment_size, keys_);
+        frames += append_message(wire, m.opcode, payload, m.fragment_size, keys_, 0, masking());
       o.frames = frames;
     }
     record(o);
@@ -374,6 +401,7 @@ class case_runner {
     std::string wire;
     frame_spec f;
     f.opcode = 0x9;
+    f.masked = masking();
     append_frame(wire, f, payload, keys_);
     observation o = sent(kind::sent_barrier);
     o.opcode = 0x9;
@@ -410,6 +438,7 @@ class case_runner {
     std::string wire;
     frame_spec f;
     f.opcode = 0xA;
+    f.masked = masking();
     append_frame(wire, f, payload, keys_);
     record(sent(kind::sent_pong));
     write(wire, {});
@@ -446,11 +475,50 @@ class case_runner {
     }
   }
 
+  // wsspec is the server: the client's opening request is read and checked (RFC 6455 4.1), and
+  // a valid one answered with a 101 that accepts nothing optional. False when the case ends
+  // here.
+  bool serve_handshake() {
+    target_->await_request(std::move(already_read_));
+    const observation o = next_observation(case_timeout_ms(case_, options_));
+    if (o.what != kind::request || !o.rule.empty()) {
+      const int status = o.what == kind::request ? codec::suggested_status(o.rule.request) : 400;
+      if (o.what != kind::tcp_end && o.what != kind::idle_timeout) send_refusal(status);
+      raise_data(verdict::fail,
+                 "the client's opening handshake failed: expected a valid opening "
+                 "request, got " +
+                     describe(o) + (o.rule.empty() ? " (RFC 6455 4.1)" : ""));
+      return false;
+    }
+    const std::string head =
+        codec::build_response(codec::compute_accept(target_->client_request().key));
+    observation r = sent(kind::sent_response);
+    r.status = 101;
+    r.size = head.size();
+    r.preview = head.substr(0, 48);
+    record(r);
+    target_->established_by_us();
+    return write(head, {});
+  }
+
+  void send_refusal(int status) {
+    const std::string head = codec::build_error_response(status);
+    observation r = sent(kind::sent_response);
+    r.status = status;
+    r.size = head.size();
+    r.preview = head.substr(0, 48);
+    record(r);
+    write(head, {});
+  }
+
   void run_steps() {
     if (!connect()) return;
+    if (peer_ == peer_role::client) {
+      if (!serve_handshake()) return;
+    }
     const bool custom_handshake =
         !case_.steps.empty() && std::holds_alternative<handshake_spec>(case_.steps.front());
-    if (!custom_handshake) {
+    if (!custom_handshake && peer_ == peer_role::server) {
       handshake_spec h;
       if (case_.deflate) h.set.push_back({"Sec-WebSocket-Extensions", *case_.deflate});
       do_send(h);
@@ -529,6 +597,7 @@ class case_runner {
     std::string wire;
     frame_spec f;
     f.opcode = 0x8;
+    f.masked = masking();
     append_frame(wire, f, body, keys_);
     observation o = sent(kind::sent_close);
     o.code = code;
@@ -551,6 +620,7 @@ class case_runner {
     s.fail_grade = fail_grade_;
     s.fail_reason = fail_reason_;
     s.close_timeout_ms = options_.close_timeout_ms;
+    s.peer_is_client = peer_ == peer_role::client;
     closing_grader g(s);
     switch (g.first_action()) {
       case closing_grader::action::send_close:
@@ -571,6 +641,9 @@ class case_runner {
 
   const test_case& case_;
   const run_options& options_;
+  peer_role peer_ = peer_role::server;
+  std::unique_ptr<connection> accepted_;  // the client's connection, until connect()
+  std::string already_read_;              // what the listener read of it
   idle_clock own_activity_;
   io_activity io_;
   std::mt19937 keys_;
@@ -623,18 +696,16 @@ case_result run_case(const test_case& c, const run_options& options) {
 
 case_result run_case_for_client(const test_case& c, const run_options& options,
                                 std::unique_ptr<connection> conn, std::string already_read) {
-  // Being built: the role flip of case_runner.
-  (void)options;
-  (void)conn;
-  (void)already_read;
-  case_result r = describe_case(c);
-  r.data = r.overall = verdict::error;
-  r.reason = "not implemented yet";
-  return r;
+  run_options o = options;
+  // No second connection can be opened to a client.
+  o.check_alive_when_suspicious = false;
+  o.check_alive_after_failed_connection = false;
+  return case_runner(c, o, std::move(conn), std::move(already_read)).run();
 }
 
 bool applies_to_clients(const test_case& c) {
-  if (c.check_alive) return false;
+  // Compression with wsspec as the server (answering a client's offer) is not built yet.
+  if (c.check_alive || c.deflate) return false;
   return c.steps.empty() || !std::holds_alternative<handshake_spec>(c.steps.front());
 }
 

@@ -21,9 +21,10 @@ std::string as_string(std::span<const std::uint8_t> s) {
   return std::string(reinterpret_cast<const char*>(s.data()), s.size());
 }
 
-codec::reader_options reading_a_server(const target_limits& limits) {
+codec::reader_options reading(peer_role peer, const target_limits& limits) {
   codec::reader_options r;
-  r.decoder = codec::decoder_options::client();
+  r.decoder = peer == peer_role::server ? codec::decoder_options::client()
+                                        : codec::decoder_options::server();
   r.decoder.max_frame_payload = limits.frame_bytes;
   r.assembler.max_message_size = limits.message_bytes;
   return r;
@@ -79,11 +80,13 @@ void target_reader::note_unfinished_frame(observation& o, bool for_frames) const
   }
 }
 
-target_reader::target_reader(connection& conn, io_activity& io, const target_limits& limits)
+target_reader::target_reader(connection& conn, io_activity& io, const target_limits& limits,
+                             peer_role peer)
     : limits_(limits),
+      peer_(peer),
       conn_(conn),
       io_(io),
-      frames_(reading_a_server(limits)),
+      frames_(reading(peer, limits)),
       head_limits_(reading_a_response(limits)) {}
 
 void target_reader::await_response(const opening_request& request) {
@@ -92,8 +95,15 @@ void target_reader::await_response(const opening_request& request) {
   established_ = refused_ = false;
 }
 
+void target_reader::await_request(std::string already_read) {
+  http_inbox_ = std::move(already_read);
+  awaiting_request_ = true;
+  established_ = refused_ = false;
+}
+
 observation target_reader::next(std::uint32_t idle_ms, bool own_only) {
   if (awaiting_response_) return read_response(idle_ms, own_only);
+  if (awaiting_request_) return read_request(idle_ms, own_only);
   // After a refusal the target speaks HTTP (a body, perhaps another response), never frames.
   while (refused_ || !established_ || frames_done_) {
     http_inbox_.clear();
@@ -211,6 +221,44 @@ observation target_reader::read_response(std::uint32_t idle_ms, bool own_only) {
   }
 }
 
+// The client's opening request (RFC 6455 4.1), checked as a server checks it (4.2.1). Bytes
+// after the head are frames the client sent early; they are kept for the frame reader.
+observation target_reader::read_request(std::uint32_t idle_ms, bool own_only) {
+  codec::request_parser parser(head_limits_);
+  while (true) {
+    const auto pr = parser.parse(http_inbox_);
+    if (pr.status == codec::http_parse_status::complete) {
+      awaiting_request_ = false;
+      const auto& req = parser.get();
+      observation o;
+      o.what = kind::request;
+      o.fields = req.fields;
+      o.size = pr.consumed;
+      o.preview = http_inbox_.substr(0, std::min<std::size_t>(pr.consumed, 48));
+      client_request_ = codec::validate_request(req);
+      if (!client_request_.ok()) {
+        o.rule.request = client_request_.error;
+        o.rule.detail = client_request_.message;
+        refused_ = true;
+      }
+      const std::string rest = http_inbox_.substr(pr.consumed);
+      http_inbox_.clear();
+      frames_.feed(std::span(reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()));
+      return o;
+    }
+    if (pr.status == codec::http_parse_status::error) {
+      awaiting_request_ = false;
+      refused_ = true;
+      observation o;
+      o.what = kind::broke_rule;
+      o.rule.http = pr.error;
+      o.preview = http_inbox_.substr(0, 48);
+      return o;
+    }
+    if (auto stop = fill(idle_ms, own_only, false)) return *stop;
+  }
+}
+
 // RFC 7692 5, 7: did the 101 accept a permessage-deflate offer, and correctly? Once agreed,
 // RSV1 marks a compressed message, inflated here with the target's window.
 codec::deflate_negotiation_error target_reader::negotiate_compression(
@@ -222,7 +270,7 @@ codec::deflate_negotiation_error target_reader::negotiate_compression(
   if (!n) return codec::deflate_negotiation_error::none;
   if (!n->ok()) return n->error;
   deflate_ = n->agreed;
-  codec::reader_options r = reading_a_server(limits_);
+  codec::reader_options r = reading(peer_, limits_);
   r.decoder.allowed_rsv = codec::rsv1_bit;
   r.assembler.compressed_messages = true;
   frames_ = codec::message_reader(r);

@@ -1,7 +1,8 @@
 // What the target sends on one case's connection, as typed observations: the HTTP response
-// to the opening request (checked against what the request offered), then its frames read
-// through codec::message_reader, then how the connection ended. It judges nothing; the judge
-// (judge/) does. Every wait is for the target's idleness, never for wall time alone.
+// to the opening request (checked against what the request offered) -- or, when the target is
+// a client, its opening request (checked against RFC 6455 4.1) -- then its frames read through
+// codec::message_reader, then how the connection ended. It judges nothing; the judge (judge/)
+// does. Every wait is for the target's idleness, never for wall time alone.
 #pragma once
 
 #include <cstdint>
@@ -51,12 +52,27 @@ struct target_limits {
 // so the case cannot be judged.
 std::string limit_hit(const observation& o, const target_limits& limits);
 
+// The role of the peer under test; wsspec takes the other one. A server's frames must come
+// unmasked, a client's masked (RFC 6455 5.1).
+enum class peer_role : std::uint8_t { server, client };
+
 class target_reader {
  public:
-  target_reader(connection& conn, io_activity& io, const target_limits& limits);
+  target_reader(connection& conn, io_activity& io, const target_limits& limits,
+                peer_role peer = peer_role::server);
 
   // The opening request was sent: the next observation is its response.
   void await_response(const opening_request& request);
+  // The target is a client: the next observation is its opening request, read from
+  // `already_read` (what a listener took off the socket to route it) and then the socket.
+  void await_request(std::string already_read);
+  // The client's request as the codec validated it (key, offers), once it has been read.
+  const codec::request_validation& client_request() const noexcept { return client_request_; }
+  // wsspec answered the client's request with a 101: frames follow.
+  void established_by_us() {
+    established_ = true;
+    refused_ = false;
+  }
   // The next thing the target did, or how waiting for it ended (TCP end, idle time-out).
   observation next(std::uint32_t idle_ms, bool own_only);
 
@@ -81,12 +97,14 @@ class target_reader {
  private:
   std::optional<observation> fill(std::uint32_t idle_ms, bool own_only, bool for_frames);
   observation read_response(std::uint32_t idle_ms, bool own_only);
+  observation read_request(std::uint32_t idle_ms, bool own_only);
   observation decoded(codec::read_status s);
   void note_unfinished_frame(observation& o, bool for_frames) const;
   codec::deflate_negotiation_error negotiate_compression(const codec::http_fields& fields);
   codec::protocol_error inflate(std::span<const std::uint8_t> compressed, std::uint8_t opcode);
 
   target_limits limits_;
+  peer_role peer_;
   connection& conn_;
   io_activity& io_;
   const opening_request* request_ = nullptr;
@@ -102,7 +120,9 @@ class target_reader {
   std::vector<std::string> barriers_;
   std::string server_header_;
   std::optional<std::uint16_t> close_code_;
+  codec::request_validation client_request_;
   bool awaiting_response_ = false;
+  bool awaiting_request_ = false;
   bool established_ = false;
   bool refused_ = false;      // the answer was not a valid 101: no frames follow
   bool frames_done_ = false;  // after a broken rule the rest is not read as frames

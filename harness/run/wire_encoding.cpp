@@ -62,8 +62,8 @@ std::string open_frame::finish() && {
 }
 
 std::size_t append_message(std::string& out, std::uint8_t opcode, std::string_view payload,
-                           std::uint64_t fragment_size, std::mt19937& keys,
-                           std::uint8_t first_rsv) {
+                           std::uint64_t fragment_size, std::mt19937& keys, std::uint8_t first_rsv,
+                           bool masked) {
   const std::size_t step = fragment_size ? static_cast<std::size_t>(fragment_size)
                                          : std::max<std::size_t>(payload.size(), 1);
   std::size_t frames = 0;
@@ -72,6 +72,7 @@ std::size_t append_message(std::string& out, std::uint8_t opcode, std::string_vi
     f.opcode = frames == 0 ? opcode : 0;
     f.rsv = frames == 0 ? first_rsv : 0;
     f.fin = pos + step >= payload.size();
+    f.masked = masked;
     append_frame(out, f, payload.substr(pos, std::min(step, payload.size() - pos)), keys);
     ++frames;
   }

@@ -45,10 +45,11 @@ class open_frame {
 };
 
 // Appends a message of `opcode` cut into frames of `fragment_size` bytes (0: one frame),
-// masked with fresh keys, minimal lengths, `first_rsv` on the first frame (4: RSV1, a
-// compressed message, RFC 7692 6.1). Returns the number of frames.
+// masked with fresh keys (unless `masked` is false: a server's frames), minimal lengths,
+// `first_rsv` on the first frame (4: RSV1, a compressed message, RFC 7692 6.1). Returns the
+// number of frames.
 std::size_t append_message(std::string& out, std::uint8_t opcode, std::string_view payload,
                            std::uint64_t fragment_size, std::mt19937& keys,
-                           std::uint8_t first_rsv = 0);
+                           std::uint8_t first_rsv = 0, bool masked = true);
 
 }  // namespace wsspec

@@ -25,6 +25,7 @@ std::string violation::section() const {
   if (frame != codec::protocol_error::none) return cite(codec::rfc_section(frame));
   if (http != codec::http_error::none) return cite(codec::rfc_section(http));
   if (handshake != codec::response_error::none) return cite(codec::rfc_section(handshake));
+  if (request != codec::request_error::none) return cite(codec::rfc_section(request));
   if (deflate != codec::deflate_negotiation_error::none) return cite(codec::rfc_section(deflate));
   return {};
 }
@@ -34,6 +35,8 @@ std::string violation::signature() const {
   if (http != codec::http_error::none) return "http:" + std::string(codec::to_string(http));
   if (handshake != codec::response_error::none)
     return "handshake:" + std::string(codec::to_string(handshake));
+  if (request != codec::request_error::none)
+    return "request:" + std::string(codec::to_string(request));
   if (deflate != codec::deflate_negotiation_error::none)
     return "deflate:" + std::string(codec::to_string(deflate));
   return {};
@@ -66,6 +69,8 @@ std::string rule_text(const violation& v) {
     s = "a malformed HTTP response: " + std::string(codec::describe(v.http));
   } else if (v.handshake != codec::response_error::none) {
     s = "invalid 101 response: " + std::string(codec::describe(v.handshake));
+  } else if (v.request != codec::request_error::none) {
+    s = "invalid opening request: " + std::string(codec::describe(v.request));
   } else if (v.deflate != codec::deflate_negotiation_error::none) {
     s = "invalid permessage-deflate response: " + std::string(codec::describe(v.deflate));
   } else {
@@ -83,6 +88,9 @@ std::string describe(const violation& v) {
   } else if (v.handshake != codec::response_error::none) {
     s = "an invalid 101 response: " +
         (v.detail.empty() ? std::string(codec::describe(v.handshake)) : v.detail);
+  } else if (v.request != codec::request_error::none) {
+    s = "an invalid opening request: " +
+        (v.detail.empty() ? std::string(codec::describe(v.request)) : v.detail);
   } else if (v.deflate != codec::deflate_negotiation_error::none) {
     s = "an invalid permessage-deflate response: " + std::string(codec::describe(v.deflate));
   } else {
@@ -114,6 +122,12 @@ std::string describe(const observation& o) {
   switch (o.what) {
     case k::sent_request:
       return "the opening handshake request " + payload_text(o.preview, o.size, 48);
+    case k::sent_response:
+      return "an HTTP " + std::to_string(o.status) + " response " +
+             payload_text(o.preview, o.size, 48);
+    case k::request:
+      if (!o.rule.empty()) return "an opening request that breaks a rule: " + describe(o.rule);
+      return "an opening request " + payload_text(o.preview, o.size, 48);
     case k::sent_frame: {
       std::string s = (o.count > 1 ? std::to_string(o.count) + " x " : std::string()) + "frame " +
                       opcode_name(o.opcode) + " fin=" + (o.fin ? "1" : "0");
@@ -196,6 +210,10 @@ std::string_view to_string(observation::kind k) noexcept {
   switch (k) {
     case kind::sent_request:
       return "sent_request";
+    case kind::sent_response:
+      return "sent_response";
+    case kind::request:
+      return "request";
     case kind::sent_frame:
       return "sent_frame";
     case kind::sent_message:

@@ -80,6 +80,11 @@ nlohmann::json event_json(const observation& o) {
       e["code"] = o.code ? nlohmann::json(*o.code) : nlohmann::json(nullptr);
       if (o.code_out_of_range) e["code_out_of_range"] = true;
       break;
+    case k::request:
+      e["size"] = o.size;
+      if (!o.rule.empty()) e["rule"] = o.rule.signature();
+      break;
+    case k::sent_response:
     case k::response:
       e["status"] = o.status;
       if (!o.rule.empty()) e["rule"] = o.rule.signature();

@@ -15,12 +15,14 @@
 
 namespace wsspec {
 
-// A rule of RFC 6455 (or of HTTP, for the handshake response) that the target broke, as the
-// codec named it. At most one of the four errors is set.
+// A rule of RFC 6455 (or of HTTP, for the handshake) that the target broke, as the codec named
+// it. At most one of the errors is set.
 struct violation {
   codec::protocol_error frame = codec::protocol_error::none;      // a frame, message or close body
   codec::http_error http = codec::http_error::none;               // the response head
   codec::response_error handshake = codec::response_error::none;  // the 101's WebSocket fields
+  // a client's opening request (wsspec serve-cases: the target is a client)
+  codec::request_error request = codec::request_error::none;
   // the 101's answer to a permessage-deflate offer (RFC 7692 7, 7.1)
   codec::deflate_negotiation_error deflate = codec::deflate_negotiation_error::none;
   std::string detail;        // the codec's own words for a handshake error (which value)
@@ -29,7 +31,7 @@ struct violation {
 
   bool empty() const noexcept {
     return frame == codec::protocol_error::none && http == codec::http_error::none &&
-           handshake == codec::response_error::none &&
+           handshake == codec::response_error::none && request == codec::request_error::none &&
            deflate == codec::deflate_negotiation_error::none;
   }
   // "5.2", "RFC 7692 6.1", "RFC 9112 2.2": the section of the rule, in one format.
@@ -43,6 +45,7 @@ struct observation {
   enum class kind : std::uint8_t {
     // wsspec -> target
     sent_request,   // the opening handshake request; `preview`: its first bytes
+    sent_response,  // wsspec as the server of a client: its handshake response, `status`
     sent_frame,     // `count` frame(s): opcode, fin, rsv, `length` field, `size`-byte payload
     sent_message,   // `count` message(s) of `size` bytes in `frames` frames in all
     sent_raw,       // `size` raw bytes
@@ -52,6 +55,7 @@ struct observation {
     write_stopped,  // the target stopped reading after `size` bytes of a write
     // target -> wsspec
     response,      // the HTTP response to the request: `status`
+    request,       // a client's opening handshake request (`rule` if it breaks one), `fields`
     fragment,      // a data frame that did not end its message: opcode, fin, `size`
     message,       // a text (opcode 1) or binary (2) message of `size` bytes in `frames`
     ping,          // `size`, `preview`
@@ -95,7 +99,7 @@ struct observation {
   bool bare_lf = false;          // response: some lines end with a lone LF, not CRLF
   std::string detail;            // not_connected, liveness, tcp_end: the transport's words
   violation rule;
-  codec::http_fields fields;  // response: its header fields (bounded by the parser's limits)
+  codec::http_fields fields;  // response, request: header fields (bounded by the parser's limits)
 
   // Whether the target sent it (as opposed to wsspec, or wsspec's notes).
   bool from_target() const noexcept { return what >= kind::response && what <= kind::idle_timeout; }

@@ -1,0 +1,216 @@
+// The role-flipped runner (run_case_for_client): wsspec is the server of a client under test.
+// Each test listens on a free loopback port, lets a client connect (the npm `ws` client, a real
+// third-party peer, or a hand-written one that breaks a rule on purpose), and runs one case on
+// the accepted connection.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <thread>
+
+#include "cases/case_loader.hpp"
+#include "run/interpreter.hpp"
+#include "run/wire_encoding.hpp"
+#include "wsspec/codec/handshake.hpp"
+
+extern char** environ;
+
+namespace wsspec {
+namespace {
+
+using kind = observation::kind;
+
+// A listening socket on 127.0.0.1 and a free port.
+class listener {
+ public:
+  listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+    port_ = ntohs(a.sin_port);
+  }
+  ~listener() { ::close(fd_); }
+  listener(const listener&) = delete;
+  listener& operator=(const listener&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::string url(const std::string& path = "/") const {
+    return "ws://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  // The next connection, or -1 after 10 s without one.
+  int accept_one() const {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 10000) != 1) return -1;
+    return ::accept(fd_, nullptr, nullptr);
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// A child process, stopped by its PID when the object goes.
+class child {
+ public:
+  explicit child(std::vector<std::string> argv) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    if (posix_spawnp(&pid_, args[0], nullptr, nullptr, args.data(), environ) != 0) pid_ = -1;
+  }
+  ~child() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  child(const child&) = delete;
+  child& operator=(const child&) = delete;
+  bool started() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+test_case builtin(const std::string& id) {
+  static const std::vector<test_case> all = [] {
+    std::vector<test_case> out;
+    case_error e;
+    EXPECT_TRUE(load_builtin_cases(out, e)) << e.to_string();
+    return out;
+  }();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const test_case& c) { return c.id == id; });
+  EXPECT_NE(it, all.end()) << id;
+  return it == all.end() ? test_case{} : *it;
+}
+
+run_options quick() {
+  run_options o;
+  o.close_timeout_ms = 1000;
+  return o;
+}
+
+// Runs `c` against the npm `ws` echo client (tests/targets/ws_echo_client.js).
+case_result against_ws_client(const test_case& c) {
+  listener l;
+  child node({"node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js",
+              l.url("/runCase?case=1&agent=ws")});
+  EXPECT_TRUE(node.started());
+  const int fd = l.accept_one();
+  std::string error;
+  auto conn = connection::adopt(fd, error);
+  EXPECT_TRUE(conn) << error;
+  return run_case_for_client(c, quick(), std::move(conn), "");
+}
+
+bool saw(const case_result& r, kind k) {
+  return std::any_of(r.events.begin(), r.events.end(),
+                     [k](const observation& o) { return o.what == k; });
+}
+
+TEST(CaseForClient, WsClientEchoesTextOf65536Bytes) {
+  const auto r = against_ws_client(builtin("framing/text-length-65536"));
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << r.closing_reason;
+  EXPECT_TRUE(saw(r, kind::request));
+  EXPECT_TRUE(saw(r, kind::sent_response));
+  EXPECT_TRUE(saw(r, kind::message));
+}
+
+// RFC 6455 5.1: a client fails the connection on a masked frame; the case's "unmasked" frame
+// (wrong for a client) is a masked one from a server.
+TEST(CaseForClient, WsClientFailsTheConnectionOnAMaskedServerFrame) {
+  const auto r = against_ws_client(builtin("framing/unmasked"));
+  EXPECT_EQ(r.data, verdict::pass) << r.reason;
+  EXPECT_TRUE(r.target_failed_connection);
+}
+
+// A hand-written client: a valid request (unless `request` says otherwise), then `frames`.
+case_result against_raw_client(const test_case& c, const std::string& request,
+                               const std::string& frames) {
+  listener l;
+  std::thread client([&] {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(l.port());
+    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      (void)!::write(s, request.data(), request.size());
+      std::array<char, 4096> buf;
+      // After the response head, the frames; then read until wsspec closes.
+      if (::read(s, buf.data(), buf.size()) > 0 && !frames.empty())
+        (void)!::write(s, frames.data(), frames.size());
+      while (::read(s, buf.data(), buf.size()) > 0) {
+      }
+    }
+    ::close(s);
+  });
+  std::string error;
+  auto conn = connection::adopt(l.accept_one(), error);
+  EXPECT_TRUE(conn) << error;
+  auto r = run_case_for_client(c, quick(), std::move(conn), "");
+  client.join();
+  return r;
+}
+
+const std::string valid_request =
+    "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n\r\n";
+
+// RFC 6455 5.1: a client masks every frame; an unmasked echo is a broken rule, not an echo.
+TEST(CaseForClient, AnUnmaskedFrameFromTheClientFailsTheCase) {
+  std::string unmasked;
+  std::mt19937 keys;
+  frame_spec f;
+  f.masked = false;
+  append_frame(unmasked, f, "", keys);
+  const auto r = against_raw_client(builtin("framing/text-length-0"), valid_request, unmasked);
+  EXPECT_EQ(r.data, verdict::fail) << r.reason;
+  EXPECT_EQ(r.first_violation.frame, codec::protocol_error::frame_not_masked) << r.reason;
+}
+
+TEST(CaseForClient, TheSameFrameMaskedPasses) {
+  std::string masked;
+  std::mt19937 keys;
+  append_frame(masked, frame_spec{}, "", keys);
+  const auto r = against_raw_client(builtin("framing/text-length-0"), valid_request, masked);
+  EXPECT_EQ(r.data, verdict::pass) << r.reason;
+}
+
+// RFC 6455 4.1: the request needs a Sec-WebSocket-Key; wsspec answers 400 and fails the case.
+TEST(CaseForClient, ARequestWithoutAKeyFailsAndIsRefused) {
+  std::string request = valid_request;
+  request.erase(request.find("Sec-WebSocket-Key"),
+                request.find("Sec-WebSocket-Version") - request.find("Sec-WebSocket-Key"));
+  const auto r = against_raw_client(builtin("framing/text-length-0"), request, "");
+  EXPECT_EQ(r.data, verdict::fail) << r.reason;
+  EXPECT_EQ(r.first_violation.request, codec::request_error::missing_key) << r.reason;
+  const auto it = std::find_if(r.events.begin(), r.events.end(),
+                               [](const observation& o) { return o.what == kind::sent_response; });
+  ASSERT_NE(it, r.events.end());
+  EXPECT_EQ(it->status, 400);
+}
+
+TEST(CaseForClient, WhichCasesApply) {
+  EXPECT_TRUE(applies_to_clients(builtin("framing/text-length-0")));
+  EXPECT_FALSE(applies_to_clients(builtin("handshake/missing-upgrade")));
+}
+
+}  // namespace
+}  // namespace wsspec
