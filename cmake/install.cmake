@@ -62,6 +62,20 @@ add_custom_target(wsspec_man_and_completion ALL
                   DEPENDS ${PROJECT_BINARY_DIR}/packaging/wsspec.1
                           ${PROJECT_BINARY_DIR}/packaging/wsspec.bash-completion)
 
+# A build of only `--target wsspec` has not made them yet: make them at install time then.
+set(wsspec_man ${PROJECT_BINARY_DIR}/packaging/wsspec.1)
+set(wsspec_completion ${PROJECT_BINARY_DIR}/packaging/wsspec.bash-completion)
+install(CODE "
+  if(NOT EXISTS \"${wsspec_man}\")
+    execute_process(COMMAND sh \"${wsspec_packaging}/make_manpage.sh\" \"$<TARGET_FILE:wsspec>\"
+                            \"${wsspec_man}\" ${PROJECT_VERSION} ${wsspec_man_date}
+                    COMMAND_ERROR_IS_FATAL ANY)
+  endif()
+  if(NOT EXISTS \"${wsspec_completion}\")
+    execute_process(COMMAND sh \"${wsspec_packaging}/make_completion.sh\" \"$<TARGET_FILE:wsspec>\"
+                            \"${wsspec_completion}\" ${PROJECT_VERSION}
+                    COMMAND_ERROR_IS_FATAL ANY)
+  endif()")
 install(FILES ${PROJECT_BINARY_DIR}/packaging/wsspec.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_BINARY_DIR}/packaging/wsspec.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME wsspec)

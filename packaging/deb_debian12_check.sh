@@ -78,11 +78,12 @@ url=""
 i=0
 while [ $i -lt 100 ] && [ -z "$url" ]; do
   url=$(sed -n 's/^listening on \(ws:[^ ]*\)$/\1/p' "$root/tmp/serve.out")
+  [ -n "$url" ] || kill -0 "$serve_pid" 2>/dev/null || break  # it exited
   [ -n "$url" ] || sleep 0.1
   i=$((i + 1))
 done
 if [ -z "$url" ]; then
-  fail "wsspec serve did not listen within 10 s: $(cat "$root/tmp/serve.out")"
+  fail "wsspec serve did not listen (exited, or not within 10 s): $(cat "$root/tmp/serve.out")"
 else
   in_root wsspec run "$url" --cases '1.1.*' --out /tmp/run >"$root/tmp/run.log" 2>&1 ||
     fail "wsspec run --cases '1.1.*' exits $?: $(tail -n 3 "$root/tmp/run.log")"

@@ -78,6 +78,7 @@ grep '^handshake/' "$work/case-words" | sed 's|^|2.1,|' >"$work/after-comma"
 expect "--cases after a comma" "$work/after-comma" "$wsspec" run --cases 2.1,handshake/
 sort -u "$work/case-words" >"$work/all-case-words"
 expect "--cases with nothing typed" "$work/all-case-words" "$wsspec" run --cases ""
+expect "--cases= with nothing typed" "$work/all-case-words" "$wsspec" run --cases =
 
 # Files and folders where the option takes one; nothing for numbers or a URL.
 mkdir -p "$work/tree/reports-dir" "$work/tree/reports-dir2"

@@ -65,7 +65,7 @@ case $mode in
     sed -n '2,$p' "$work/description" | grep -qv '^ ' && fail "Description lines after the first must start with a space"
 
     # Depends, as "name op version" lines (alternatives are not expected here).
-    field Depends | tr ',' '\n' | sed 's/^ *//; s/ *$//' | sed -n 's/^\([^ (|]*\) *(\([<>=]*\) *\([^)]*\))$/\1 \2 \3/p; s/^\([^ (|]*\)$/\1 - -/p' |
+    field Depends | tr ',' '\n' | sed 's/^ *//; s/ *$//; /^$/d' | sed -n 's/^\([^ (|]*\) *(\([<>=]*\) *\([^)]*\))$/\1 \2 \3/p; s/^\([^ (|]*\)$/\1 - -/p' |
       sort >"$work/depends"
     cut -d' ' -f1 "$work/depends" >"$work/depends-names"
 
@@ -75,8 +75,10 @@ case $mode in
     multiarch=$(gcc -print-multiarch 2>/dev/null || dpkg-architecture -qDEB_HOST_MULTIARCH)
     objdump -p "$work/unpacked/usr/bin/wsspec" | awk '$1 == "NEEDED" { print $2 }' >"$work/needed"
     [ -s "$work/needed" ] || fail "the program has no NEEDED entries (not dynamically linked?)"
+    # One dpkg -S for all (each call reads the whole file database), kept to this architecture.
+    sed 's|^|*/|' "$work/needed" | xargs dpkg -S 2>/dev/null | grep "/$multiarch/" >"$work/owned" || true
     while read -r soname; do
-      owner=$(dpkg -S "*/$soname" 2>/dev/null | grep "/$multiarch/$soname\$" | sed 's/:.*//' | head -n 1)
+      owner=$(grep "/$multiarch/$soname\$" "$work/owned" | sed 's/:.*//' | head -n 1)
       if [ -z "$owner" ]; then
         fail "no installed package owns $soname"
       else
@@ -92,10 +94,13 @@ case $mode in
 
     # Satisfiable on Debian 12: some version apt knows (bookworm's lists) or, without lists,
     # the installed version, meets each constraint.
+    # One apt-cache call for all of them: each reads every package list (over a second here).
+    cut -d' ' -f1 "$work/depends" | xargs apt-cache madison 2>/dev/null |
+      awk -F'|' '{ gsub(/ /, "", $1); gsub(/ /, "", $2); print $1, $2 }' >"$work/known-versions" || true
     source="apt lists"
-    if [ -z "$(apt-cache madison libc6 2>/dev/null)" ]; then source="installed packages"; fi
+    [ -s "$work/known-versions" ] || source="installed packages"
     while read -r name op want; do
-      versions=$( (apt-cache madison "$name" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }'
+      versions=$( (awk -v n="$name" '$1 == n { print $2 }' "$work/known-versions"
         dpkg-query -W -f='${Version}\n' "$name" 2>/dev/null) | sort -u)
       [ -n "$versions" ] || { fail "Depends on $name, which Debian 12's apt does not know"; continue; }
       [ "$op" = - ] && continue
@@ -152,10 +157,11 @@ case $mode in
     i=0
     while [ $i -lt 100 ] && [ -z "$url" ]; do
       url=$(sed -n 's/^listening on \(ws:[^ ]*\)$/\1/p' "$work/serve.out")
+      [ -n "$url" ] || kill -0 "$serve_pid" 2>/dev/null || break  # it exited
       [ -n "$url" ] || sleep 0.1
       i=$((i + 1))
     done
-    [ -n "$url" ] || { cat "$work/serve.err" >&2; fail "the packaged wsspec serve did not listen within 10 s"; finish; }
+    [ -n "$url" ] || { cat "$work/serve.err" >&2; fail "the packaged wsspec serve did not listen (exited, or not within 10 s)"; finish; }
     rc=0
     "$program" run "$url" --cases '1.1.*' --out "$work/run" >"$work/run.log" 2>&1 || rc=$?
     [ "$rc" -eq 0 ] || { cat "$work/run.log" >&2; fail "wsspec run --cases '1.1.*' against wsspec serve exits $rc"; }

@@ -68,6 +68,17 @@ has_roff_flag() {
   grep -qF -- "\\fB$(printf '%s' "$1" | sed 's/-/\\-/g')\\fR" "$page"
 }
 
+# "FLAG<TAB>first words of its description" for each option of a help text; the description
+# is on the entry's line or, after a wide name, on the next one.
+help_descriptions() {
+  awk '/^  -/ { if (flag != "") print flag "\t" desc; n = split($0, parts, /  +/); flag = $1; desc = parts[3]; next }
+       /^      / && flag != "" && desc == "" { desc = $0; sub(/^ +/, "", desc); next }
+       { if (flag != "") print flag "\t" desc; flag = "" }
+       END { if (flag != "") print flag "\t" desc }' | cut -c1-60 | sed 's/ [^ ]*$//'
+}
+# A section's text on one line, spaces collapsed, so wrapped descriptions can be searched.
+flatten() { tr '\n' ' ' <"$1" | tr -s ' \t' '  '; }
+
 commands=$("$wsspec" --help | sed -n '/^Subcommands:$/,/^$/p' | awk '/^  [^ ]/ { print $1 }')
 [ -n "$commands" ] || fail "wsspec --help lists no commands"
 checked=0
@@ -83,6 +94,12 @@ for c in $commands; do
     has_roff_flag "$flag" || fail "wsspec $c $flag: not in the source in bold with each hyphen a minus sign (\\-)"
     checked=$((checked + 1))
   done
+  flatten "$work/section-$c" >"$work/flat-$c"
+  "$wsspec" "$c" --help | help_descriptions | while IFS="$(printf '\t')" read -r flag words; do
+    [ -n "$words" ] || { echo "wsspec $c $flag has no description in its help"; continue; }
+    grep -qF -- "$words" "$work/flat-$c" || echo "wsspec $c $flag: its description ('$words') is not in the page"
+  done >"$work/missing-descriptions"
+  while read -r l; do fail "$l"; done <"$work/missing-descriptions"
 done
 top_section OPTIONS >"$work/options"
 for flag in $("$wsspec" --help | help_flags); do
