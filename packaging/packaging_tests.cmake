@@ -23,6 +23,17 @@ add_test(NAME packaging_staged_install
 set_tests_properties(packaging_manpage packaging_completion packaging_staged_install
                      PROPERTIES TIMEOUT 60)
 
+# The scripts, and the completion as generated, pass shellcheck (where it is installed).
+find_program(WSSPEC_SHELLCHECK shellcheck)
+if(WSSPEC_SHELLCHECK)
+  file(GLOB wsspec_packaging_scripts ${PROJECT_SOURCE_DIR}/packaging/*.sh
+       ${wsspec_packaging_tests}/*.sh)
+  add_test(NAME packaging_shellcheck
+           COMMAND sh -c "\"$0\" \"$@\" && \"$0\" --shell=bash \"${PROJECT_BINARY_DIR}/packaging/wsspec.bash-completion\""
+                   ${WSSPEC_SHELLCHECK} ${wsspec_packaging_scripts})
+  set_tests_properties(packaging_shellcheck PROPERTIES TIMEOUT 60)
+endif()
+
 # The .deb: made once (packaging_deb_build), then checked: its control fields and Depends,
 # and the program unpacked from it, run against its own serve.
 set(wsspec_deb_work ${wsspec_packaging_work}/deb)
