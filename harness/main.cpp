@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   CLI::App app{"wsspec: WebSocket (RFC 6455 / RFC 7692) conformance tests and fuzzing"};
   app.set_version_flag("--version", wsspec::version);
   app.require_subcommand(1);
-  const wsspec::cli::run_command run{app};
+  const wsspec::cli::run_command run{app, {argv, argv + argc}};
   const wsspec::cli::list_command list{app};
   const wsspec::cli::serve_command serve{app};
   const wsspec::cli::report_command report{app};

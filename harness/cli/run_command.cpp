@@ -16,6 +16,7 @@
 #include "run/stop_request.hpp"
 #include "run/suite_runner.hpp"
 #include "wsspec/codec/frame_header.hpp"
+#include "wsspec/reports/command_line.hpp"
 #include "wsspec/reports/html_report.hpp"
 #include "wsspec/reports/junit_xml.hpp"
 
@@ -91,7 +92,7 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
-run_command::run_command(CLI::App& app) {
+run_command::run_command(CLI::App& app, std::vector<std::string> argv) : argv_(std::move(argv)) {
   command_ = app.add_subcommand("run", "Run the test cases against a WebSocket server");
   add_target_options(command_, target_);
   add_source_options(command_, sources_);
@@ -185,8 +186,9 @@ int run_command::run() const {
   suite_outcome out = pf.status == preflight::state::ready
                           ? run_suite(cases, o, std::cout)
                           : stop_before_running(cases, o, pf.probe, std::cout);
-  std::string cmd = "wsspec run " + target_.url;
-  out.summary.command = cmd;
+  out.summary.argv = argv_;
+  out.summary.command =
+      argv_.empty() ? "wsspec run " + target_.url : command_line::shell_join(argv_);
   for (const auto& r : requirements.requirements) {
     out.summary.requirements.push_back({r.id, r.rfc, r.section, std::string(to_string(r.keyword)),
                                         std::string(to_string(r.binds)), r.text, r.untestable});

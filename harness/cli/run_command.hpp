@@ -48,12 +48,15 @@ bool load_and_select(const case_source_options& s, std::vector<test_case>& selec
 
 class run_command {
  public:
-  explicit run_command(CLI::App& app);
+  // `argv`: main's words, recorded in results.json so that a report shows (and reruns) exactly
+  // this command.
+  explicit run_command(CLI::App& app, std::vector<std::string> argv = {});
   bool selected() const;
   int run() const;
 
  private:
   CLI::App* command_ = nullptr;
+  std::vector<std::string> argv_;
   target_options target_;
   case_source_options sources_;
   unsigned jobs_ = 0;

@@ -15,6 +15,8 @@
 
 #include "html_chrome.hpp"
 #include "requirements_html.hpp"
+#include "wsspec/reports/command_line.hpp"
+#include "wsspec/reports/matrix_layout.hpp"
 
 namespace wsspec {
 
@@ -358,6 +360,13 @@ constexpr std::string_view css = R"CSS(
 a.cell{display:inline-block;min-width:24px;height:24px;line-height:24px;padding:0 5px;border-radius:4px;background:var(--cell);color:var(--ct);font:600 11.5px/24px var(--mono);text-align:center;text-decoration:none;transition:opacity .15s}
 a.cell:hover,a.cell:focus-visible{outline:2px solid var(--fg);outline-offset:1px}
 a.cell.dim{opacity:.16}
+a.cell.nm{font:500 12px/24px system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif}
+.cgroup{display:inline-flex;align-items:center;gap:2px;padding:1px;border:1px solid var(--line);border-radius:6px;background:var(--panel)}
+a.cell.var{min-width:0;height:18px;padding:0 4px;font:600 10px/18px var(--mono);border-radius:3px}
+a.cell .vb{display:inline-block;padding:0 3px;margin-left:1px;border-radius:3px;background:rgba(255,255,255,.28);font:600 10px/16px var(--mono)}
+a.cell.chop{box-shadow:inset 0 -3px 0 rgba(0,0,0,.22)}
+.cmdline{display:flex;gap:8px;align-items:center}
+.cmdline code{flex:1;overflow-wrap:anywhere}
 .charts{display:grid;gap:20px}
 figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:14px 16px}
 figcaption{font-weight:600;margin-bottom:2px}
@@ -407,6 +416,7 @@ pre.transcript{background:var(--panel);border:1px solid var(--line);border-radiu
 .rerun code{flex:1;overflow-wrap:anywhere;color:#f0f3f6}
 .rerun .btn{background:#32383f;color:#f0f3f6;border-color:#57606a;font-size:12.5px;padding:2px 10px}
 ul.ids{margin:4px 0 0;padding-left:20px}
+.btn.copy{flex:none}
 @media screen and (max-width:860px){.cards{grid-template-columns:repeat(3,1fr)}.wrap{padding:18px}
  details.case>summary{grid-template-columns:10px 7.6em minmax(0,1fr) 5.4em}.ab,.ctitle{display:none!important}}
 @media print{
@@ -560,18 +570,10 @@ struct area_group {
   std::vector<std::size_t> cases;
 };
 
-std::vector<area_group> group_by_area(const run_summary& run) {
+// The case list follows the matrix: its areas, its order, each variant after its case.
+std::vector<area_group> group_by_area(const std::vector<matrix::row>& rows) {
   std::vector<area_group> groups;
-  for (std::size_t i = 0; i < run.cases.size(); ++i) {
-    const std::string& a = run.cases[i].area;
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const area_group& g) { return g.name == a; });
-    if (it == groups.end()) {
-      groups.push_back({a, {}});
-      it = groups.end() - 1;
-    }
-    it->cases.push_back(i);
-  }
+  for (const auto& r : rows) groups.push_back({r.area, matrix::reading_order({r})});
   return groups;
 }
 
@@ -623,7 +625,14 @@ void write_header(std::string& out, const run_summary& run, const std::array<int
                                          : text(human_date(run.started_at)));
   item("Duration", human_ms(run.duration_ms));
   if (run.limits.known()) item("Limits", text(limits_text(run.limits)), true);
-  if (!run.command.empty()) item("Command", "<code>" + text(run.command) + "</code>", true);
+  // The whole command line, every flag, quoted for a POSIX shell: copy it to run again.
+  if (const std::string cmd = command_line::run_command_line(run); !cmd.empty()) {
+    item("Command",
+         "<div class=\"cmdline\"><code>" +
+             html_escape(report_text::truncate(report_text::sanitize(cmd), 8192)) +
+             "</code><button type=\"button\" class=\"btn copy js-only\">Copy</button></div>",
+         true);
+  }
   out += "</dl>\n</header>\n";
 }
 
@@ -672,24 +681,52 @@ void write_summary(std::string& out, const run_summary& run, const std::array<in
   out += "</section>\n";
 }
 
-void write_matrix(std::string& out, const run_summary& run, const std::vector<area_group>& groups) {
+// One cell: coloured by verdict, labelled, titled with the id, verdict and title (and, for a
+// chopped variant, which case it chops and how).
+void write_cell(std::string& out, const run_summary& run, const matrix::cell& cell,
+                bool beside_base) {
+  const case_result& c = run.cases[cell.index];
+  std::string cls = "cell " + vclass(c.overall);
+  if (!c.autobahn && !beside_base) cls += " nm";  // a name, not a number: lighter type
+  if (!cell.variant_of.empty()) cls += beside_base ? " var" : " chop";
+  std::string title = text(c.id, 300) + (c.autobahn ? " (" + text(*c.autobahn, 32) + ")" : "") +
+                      ": " + std::string(to_string(c.overall)) + " \xE2\x80\x94 " +
+                      text(c.title, 300);
+  if (!cell.variant_of.empty()) {
+    title += " \xE2\x80\x94 variant of " + text(cell.variant_of, 300) + ", written " +
+             std::to_string(cell.write_bytes) + (cell.write_bytes == 1 ? " byte" : " bytes") +
+             " per write";
+  }
+  out += "<a class=\"" + cls + "\" href=\"#" + case_anchor(cell.index) + "\" title=\"" + title +
+         "\">" + text(cell.label, 300);
+  if (!cell.variant_of.empty() && !beside_base) {
+    out += " <span class=\"vb\">" + std::to_string(cell.write_bytes) + "B</span>";
+  }
+  out += "</a>";
+}
+
+void write_matrix(std::string& out, const run_summary& run, const std::vector<matrix::row>& rows) {
   out += "<section id=\"matrix\" aria-labelledby=\"h-matrix\">\n<h2 id=\"h-matrix\">Matrix</h2>\n";
   out +=
-      "<p class=\"hint\">One cell per case, grouped by area and coloured by verdict; the label is "
-      "the Autobahn|Testsuite case id where there is one. Select a cell to open its case.</p>\n";
+      "<p class=\"hint\">One cell per case, grouped by area and coloured by verdict, in "
+      "Autobahn|Testsuite's numeric order. A cell shows the Autobahn|Testsuite case id where "
+      "there is one, else the case's name within its area. A case written in N-byte pieces "
+      "(its chopped variant, <code>-in-N-byte-writes</code>) is the small cell "
+      "<b>NB</b> beside it. Select a cell to open its case.</p>\n";
   out += "<div class=\"matrix\">\n";
-  for (const auto& g : groups) {
-    out += "<div class=\"mrow\"><div class=\"marea\">" + text(area_label(g.name), 200) + "<span>" +
-           std::to_string(g.cases.size()) + (g.cases.size() == 1 ? " case" : " cases") +
+  for (const auto& r : rows) {
+    out += "<div class=\"mrow\"><div class=\"marea\">" + text(area_label(r.area), 200) + "<span>" +
+           std::to_string(r.cases) + (r.cases == 1 ? " case" : " cases") +
            "</span></div><div class=\"mcells\">";
-    for (std::size_t i : g.cases) {
-      const case_result& c = run.cases[i];
-      const std::string label = c.autobahn ? text(*c.autobahn, 16) : std::string();
-      out += "<a class=\"cell " + vclass(c.overall) + "\" href=\"#" + case_anchor(i) +
-             "\" title=\"" + text(c.id, 300) +
-             (c.autobahn ? " (" + text(*c.autobahn, 16) + ")" : "") + ": " +
-             std::string(to_string(c.overall)) + " \xE2\x80\x94 " + text(c.title, 300) + "\">" +
-             label + "</a>";
+    for (const auto& e : r.entries) {
+      if (e.variants.empty()) {
+        write_cell(out, run, e.head, false);
+        continue;
+      }
+      out += "<span class=\"cgroup\">";
+      write_cell(out, run, e.head, false);
+      for (const auto& v : e.variants) write_cell(out, run, v, true);
+      out += "</span>";
     }
     out += "</div></div>\n";
   }
@@ -959,7 +996,7 @@ void write_case(std::string& out, const run_summary& run, const case_result& c, 
   write_transcript(out, transcript_lines(c));
   out += "<div class=\"lbl2\">Rerun just this case</div>\n<div class=\"rerun\"><code>" +
          html_escape(report_text::truncate(
-             report_text::sanitize(report_text::rerun_command(run.target_url, c.id)), 4096)) +
+             report_text::sanitize(command_line::rerun_command(run, c.id)), 4096)) +
          "</code><button type=\"button\" class=\"btn copy js-only\">Copy</button></div>\n";
   out += "</div>\n</details>\n";
 }
@@ -971,7 +1008,8 @@ std::string render_html(const run_summary& run) {
   for (const auto& c : run.cases) {
     ++counts[std::min<std::size_t>(static_cast<std::size_t>(c.overall), counts.size() - 1)];
   }
-  const auto groups = group_by_area(run);
+  const auto rows = matrix::layout(run.cases);
+  const auto groups = group_by_area(rows);
 
   std::string out;
   out.reserve(64 * 1024 + run.cases.size() * 4096);
@@ -980,7 +1018,7 @@ std::string render_html(const run_summary& run) {
 
   write_header(out, run, counts);
   write_summary(out, run, counts);
-  if (!run.cases.empty()) write_matrix(out, run, groups);
+  if (!run.cases.empty()) write_matrix(out, run, rows);
 
   if (!run.cases.empty()) {
     out +=

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wsspec/reports/command_line.hpp"
 #include "wsspec/reports/html_report.hpp"
 
 namespace wsspec {
@@ -102,7 +103,7 @@ std::string details(const run_summary& run, const case_result& c, bool with_tran
   if (c.target_failed_connection) d += "  the target failed the connection\n";
   if (c.connect_failed) d += "  no TCP connection\n";
   if (c.not_run) d += "  not run: " + run.stopped_because + "\n";
-  d += "\nRerun: " + rt::truncate(rt::rerun_command(run.target_url, c.id), 4096) + "\n";
+  d += "\nRerun: " + rt::truncate(command_line::rerun_command(run, c.id), 4096) + "\n";
   const std::vector<std::string> transcript = transcript_lines(c);
   if (with_transcript && !transcript.empty()) {
     const std::size_t n = transcript.size();
@@ -168,7 +169,8 @@ std::string render_junit(const run_summary& run) {
   if (run.incomplete) out += property("incomplete", "true");
   if (!run.stopped_because.empty()) out += property("stopped", attr(run.stopped_because, 2000));
   if (run.limits.known()) out += property("limits", attr(limits_text(run.limits), prop_bytes));
-  if (!run.command.empty()) out += property("command", attr(run.command, prop_bytes));
+  if (const std::string cmd = command_line::run_command_line(run); !cmd.empty())
+    out += property("command", attr(cmd, prop_bytes));
   out += "  </properties>\n";
   for (std::size_t a = 0; a < areas.size(); ++a) {
     const std::string classname = "wsspec." + attr(areas[a], 200);

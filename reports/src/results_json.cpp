@@ -153,6 +153,7 @@ nlohmann::json to_json(const run_summary& run) {
   j["started_at"] = run.started_at;
   j["duration_ms"] = run.duration_ms;
   j["command"] = run.command;
+  if (!run.argv.empty()) j["argv"] = run.argv;  // the words of `command`, unquoted
   nlohmann::json summary = {{"pass", 0},          {"non-strict", 0}, {"info", 0},
                             {"unimplemented", 0}, {"fail", 0},       {"error", 0}};
   nlohmann::json cases = nlohmann::json::array();

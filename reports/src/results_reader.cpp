@@ -246,6 +246,7 @@ run_summary read_run(const json& j) {
   read_string(j, "started_at", root, r.started_at);
   read_ms(j, "duration_ms", root, r.duration_ms);
   read_string(j, "command", root, r.command);
+  read_strings(j, "argv", root, r.argv);  // absent before wsspec recorded it
   read_string(j, "stopped", root, r.stopped_because);
   if (const json* inc = member(j, "incomplete", root, false)) {
     if (!inc->is_boolean()) wrong_type(*inc, "/incomplete", "a boolean");

@@ -121,6 +121,7 @@ inline run_summary realistic_run() {
   r.server_header = "ExampleWS/2.4 (Linux)";
   r.started_at = "2026-11-24T07:48:24Z";
   r.command = "wsspec run ws://127.0.0.1:9001/ --out report";
+  r.argv = {"wsspec", "run", "ws://127.0.0.1:9001/", "--out", "report"};
   const verdict P = verdict::pass, NS = verdict::non_strict, I = verdict::info,
                 U = verdict::unimplemented, F = verdict::fail, E = verdict::error;
   auto& cs = r.cases;
@@ -387,6 +388,8 @@ inline run_summary hostile_run() {
   r.server_header = h;
   r.started_at = "2026-11-24T07:48:24Z";
   r.command = "wsspec run 'ws://127.0.0.1:9001/' " + h;
+  // What the target sent can reach argv too (a URL or case pattern pasted from its output).
+  r.argv = {"wsspec", "run", r.target_url, "--cases", h, "--case-dir", h};
 
   std::vector<std::string> transcript;
   transcript.push_back("     0.1ms > opening handshake request 154 bytes: 47 45 54 |GET|");

@@ -29,7 +29,10 @@ struct run_summary {
   std::string server_header;  // the target's Server header, if any
   std::string started_at;     // ISO 8601, UTC
   double duration_ms = 0;
-  std::string command;  // the command line that produced the run
+  // The command line that produced the run: its words as the program got them (empty in a
+  // results.json written before they were recorded), and as one shell-quoted line.
+  std::vector<std::string> argv;
+  std::string command;
   std::vector<case_result> cases;
   // The requirement map the cases refer to (empty when the run had none).
   std::vector<requirement_info> requirements;
