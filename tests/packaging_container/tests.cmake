@@ -32,6 +32,7 @@ if(WSSPEC_BUILD_HARNESS)
   # The Dockerfile's steps run in a Debian 12 root (chroot) and the image's entrypoint run
   # against wsspec serve: minutes (it compiles wsspec), so only when asked for:
   #   cmake -DWSSPEC_TEST_CONTAINER_REPLAY=ON ... && ctest -L container-replay
+  # (unchanged stages are reused from the last replay, as docker reuses layers)
   option(WSSPEC_TEST_CONTAINER_REPLAY "Add the ctest that replays the Dockerfile in a chroot" OFF)
   if(WSSPEC_TEST_CONTAINER_REPLAY)
     add_test(NAME packaging_container_replay
