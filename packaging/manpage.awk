@@ -30,11 +30,23 @@ function esc(s,    out, i, c, prev, option) {
   return out
 }
 
+# A name to be typed as is (a command, an option): every hyphen a minus sign.
+function literal(s,    out, i, c) {
+  s = esc(s)
+  out = ""
+  for (i = 1; i <= length(s); i++) {
+    c = substr(s, i, 1)
+    if (c == "-" && substr(out, length(out), 1) != "\\") out = out "\\-"
+    else out = out c
+  }
+  return out
+}
+
 # "-j,--jobs" + "UINT" -> \fB\-j\fR, \fB\-\-jobs\fR \fIUINT\fR
 function flags_roff(flags, arg,    n, parts, i, out) {
   n = split(flags, parts, ",")
   out = ""
-  for (i = 1; i <= n; i++) out = out (i > 1 ? ", " : "") "\\fB" esc(parts[i]) "\\fR"
+  for (i = 1; i <= n; i++) out = out (i > 1 ? ", " : "") "\\fB" literal(parts[i]) "\\fR"
   if (arg != "") out = out " \\fI" esc(arg) "\\fR"
   return out
 }
@@ -97,7 +109,7 @@ $1 == "end" && $2 == "synopsis" {
     u = usage[c]
     sub(/^[^ ]+ ?/, "", u)  # the command's name, printed in bold below
     print ".br"
-    print "\\fBwsspec " esc(c) "\\fR " usage_roff(u)
+    print "\\fBwsspec " literal(c) "\\fR " usage_roff(u)
   }
   next
 }
@@ -106,7 +118,7 @@ $1 == "end" && $2 == "commands" {
     c = order[i]
     u = usage[c]
     sub(/^[^ ]+ ?/, "", u)
-    print ".SS \\fBwsspec " esc(c) "\\fR " usage_roff(u)
+    print ".SS \\fBwsspec " literal(c) "\\fR " usage_roff(u)
     print sentence(esc(about[c]))
     printf "%s", text[c]
   }

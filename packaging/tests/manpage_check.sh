@@ -89,6 +89,8 @@ for c in $commands; do
     continue
   fi
   grep -q "wsspec $c" "$work/page.txt" || fail "SYNOPSIS lacks wsspec $c"
+  grep -qF -- "\\fBwsspec $(printf '%s' "$c" | sed 's/-/\\-/g')\\fR" "$page" ||
+    fail "wsspec $c: not in the source in bold with each hyphen a minus sign (\\-)"
   for flag in $("$wsspec" "$c" --help | help_flags); do
     has_flag "$flag" "$work/section-$c" || fail "wsspec $c $flag is not in its section of the page"
     has_roff_flag "$flag" || fail "wsspec $c $flag: not in the source in bold with each hyphen a minus sign (\\-)"
