@@ -134,7 +134,7 @@ TEST(CaseForClient, WsClientEchoesTextOf65536Bytes) {
 // RFC 6455 5.1: a client fails the connection on a masked frame; the case's "unmasked" frame
 // (wrong for a client) is a masked one from a server.
 TEST(CaseForClient, WsClientFailsTheConnectionOnAMaskedServerFrame) {
-  const auto r = against_ws_client(builtin("framing/unmasked"));
+  const auto r = against_ws_client(builtin("framing/unmasked-binary"));
   EXPECT_EQ(r.data, verdict::pass) << r.reason;
   EXPECT_TRUE(r.target_failed_connection);
 }
@@ -209,7 +209,7 @@ TEST(CaseForClient, ARequestWithoutAKeyFailsAndIsRefused) {
 
 TEST(CaseForClient, WhichCasesApply) {
   EXPECT_TRUE(applies_to_clients(builtin("framing/text-length-0")));
-  EXPECT_FALSE(applies_to_clients(builtin("handshake/missing-upgrade")));
+  EXPECT_FALSE(applies_to_clients(builtin("handshake/accept-connection-lowercase")));
 }
 
 }  // namespace
