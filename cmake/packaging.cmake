@@ -42,8 +42,9 @@ accepted deviations). Cases that match Autobahn|Testsuite's carry its ids.
 It also fuzzes a live server with mutated traffic, minimising what it finds
 into replayable cases, runs a reference echo server, and compares runs.")
 
-# Debian keeps man pages gzipped (policy 12.1); `cmake --install` leaves them as they are.
-set(CPACK_PRE_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/packaging/deb_compress_man.cmake)
+# Debian wants man pages gzipped (policy 12.1) and a changelog.Debian.gz (12.7); `cmake
+# --install` has neither.
+set(CPACK_PRE_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/packaging/deb_prebuild.cmake)
 
 # `package_source` would otherwise pack the build folders too.
 set(CPACK_SOURCE_GENERATOR TXZ)

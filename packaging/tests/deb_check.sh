@@ -7,7 +7,8 @@
 # names exactly the packages that own the libraries the program links (found here from its
 # NEEDED entries with dpkg -S, not from dpkg-shlibdeps) and each is satisfiable by a Debian 12
 # version apt knows (or, without apt lists, the installed one); the files are those of a
-# staged `cmake --install` with the man page gzipped; the program is stripped.
+# staged `cmake --install` with the man page gzipped, plus a changelog.Debian.gz of this
+# version; the program is stripped.
 # runs: unpacked with dpkg-deb -x (this machine's /usr is not touched), its wsspec prints the
 # version, lists the cases, and passes `run --cases 1.1.*` against its own `wsspec serve`.
 # A fresh Debian 12 installing it with apt: packaging/deb_debian12_check.sh (needs the mirror).
@@ -116,7 +117,8 @@ case $mode in
     # /usr, with the man page gzipped; modes 0755 for the program, 0644 for the rest.
     rm -rf "$work/stage"
     cmake --install "$build" --prefix "$work/stage" >/dev/null
-    (cd "$work/stage" && find . -type f | sed 's|^\./|./usr/|; s|/man1/wsspec\.1$|/man1/wsspec.1.gz|' | sort) >"$work/files-expected"
+    { (cd "$work/stage" && find . -type f | sed 's|^\./|./usr/|; s|/man1/wsspec\.1$|/man1/wsspec.1.gz|')
+      echo ./usr/share/doc/wsspec/changelog.Debian.gz; } | sort >"$work/files-expected"
     dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $NF }' | sort >"$work/files-deb"
     if ! cmp -s "$work/files-expected" "$work/files-deb"; then
       fail "the package's files are not those of cmake --install:"
@@ -128,6 +130,11 @@ case $mode in
       >"$work/bad-modes"
     while read -r l; do fail "$l"; done <"$work/bad-modes"
     gzip -t "$work/unpacked/usr/share/man/man1/wsspec.1.gz" || fail "the man page is not valid gzip"
+    # The changelog's first line names this version; dpkg-parsechangelog reads it.
+    gzip -dc "$work/unpacked/usr/share/doc/wsspec/changelog.Debian.gz" >"$work/changelog" ||
+      fail "changelog.Debian.gz is not valid gzip"
+    got=$(dpkg-parsechangelog -l "$work/changelog" -S Version 2>&1) || got="unreadable: $got"
+    [ "$got" = "$version-1" ] || fail "changelog.Debian: version '$got', not $version-1"
     if readelf -S "$work/unpacked/usr/bin/wsspec" | grep -q '\.symtab'; then
       fail "usr/bin/wsspec is not stripped"
     fi
