@@ -103,6 +103,9 @@ for lib in libs:
             if line.endswith(": " + real) or line.endswith(": " + alt)]
     if check(pkgs, f"no Debian package owns {lib}"):
         needed.add(pkgs[0])
+# A sanitizer build (the asan preset runs this test too) links the sanitizer runtimes, which
+# no release build does.
+needed = {p for p in needed if not re.fullmatch(r"lib(asan|ubsan|tsan|lsan)\d+", p)}
 missing = needed - IN_SLIM - set(installed)
 check(not missing, f"the runtime stage does not install {sorted(missing)}, which wsspec links")
 print(f"wsspec links libraries of {sorted(needed)}; the runtime stage installs {installed}")
