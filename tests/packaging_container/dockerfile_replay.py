@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Builds the image the Dockerfile describes without docker, and runs it against a server.
 
-Usage: dockerfile_replay.py SOURCE_DIR WSSPEC WORK_DIR [--keep]
+Usage: dockerfile_replay.py SOURCE_DIR WSSPEC WORK_DIR [--fresh] [--dockerfile FILE]
+  (--dockerfile, as docker build -f: another Dockerfile with SOURCE_DIR as the context)
 
 Where no docker daemon runs (this project's CI), this is how the Dockerfile's steps are
 checked for real: each stage starts from a copy of a minimal Debian 12 root (debootstrap
@@ -17,11 +18,16 @@ Autobahn-shaped index.json, written by the image's user; that the default CMD (-
 and that the runtime root has no compiler.
 
 Takes minutes (the build stage compiles wsspec): not in the default ctest run; see
-docs/container.md. Needs root (chroot, mount). Exit 0 ok, 1 a check failed, 77 cannot run here.
+docs/container.md. Like docker's layer cache, a stage whose instructions, base and copied
+files are unchanged since the last replay is reused from WORK_DIR (its key is in
+ROOT/.replay-key), so changing only the runtime stage costs seconds; --fresh replays all.
+Needs root (chroot, mount). Exit 0 ok, 1 a check failed, 77 cannot run here.
 """
+import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -66,6 +72,42 @@ def base_root(src, work):
     return root
 
 
+def unmount_below(root):
+    """Unmount whatever an interrupted replay left mounted in ROOT: deleting a root with the
+    host's /dev bound into it would delete the host's device nodes."""
+    root = os.path.realpath(root)
+    for _ in range(2):
+        points = [line.split()[1] for line in open("/proc/self/mounts")]
+        below = [m for m in points if m == root or m.startswith(root + "/")]
+        if not below:
+            return
+        for m in sorted(below, reverse=True):
+            subprocess.run(["umount", "-l", m])
+    fail(f"cannot unmount what is mounted below {root}; not deleting it")
+
+
+def remove_root(root):
+    unmount_below(root)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def run_in_group(cmd, **kw):
+    """subprocess.run in a process group of its own, all of it killed if this process is
+    interrupted: a chroot's apt-get or ninja must not outlive the replay."""
+    timeout = kw.pop("timeout", None)
+    p = subprocess.Popen(cmd, start_new_session=True, **kw)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except BaseException:
+        try:
+            os.killpg(p.pid, 9)
+        except ProcessLookupError:
+            pass
+        p.wait()
+        raise
+    return subprocess.CompletedProcess(cmd, p.returncode, out, err)
+
+
 class Mounts:
     """/proc and /dev inside a root, for as long as its steps run; always unmounted."""
 
@@ -85,32 +127,54 @@ class Mounts:
             subprocess.run(["umount", "-l", target])
 
 
-def copy_context(src, rel_sources, dest_abs, patterns):
-    """COPY from the build context: files as files, folders by their contents, as docker."""
+def context_files(src, rel_sources, patterns):
+    """(path in the context, path relative to the COPY destination) of each file a COPY of
+    REL_SOURCES takes: files as files, folders by their contents, minus .dockerignore."""
+    out = []
     for s in rel_sources:
         rel = os.path.normpath(s)
         path = os.path.join(src, rel)
-        if os.path.isdir(path):
-            os.makedirs(dest_abs, exist_ok=True)
-            for dirpath, dirnames, filenames in os.walk(path):
-                drel = os.path.relpath(dirpath, src)
-                keep = []
-                for d in dirnames:
-                    r = os.path.normpath(os.path.join(drel, d))
-                    if not dockerfile.ignored(r, patterns):
-                        keep.append(d)
-                dirnames[:] = keep
-                for f in filenames:
-                    r = os.path.normpath(os.path.join(drel, f))
-                    if dockerfile.ignored(r, patterns):
-                        continue
-                    out = os.path.join(dest_abs, os.path.relpath(os.path.join(src, r), path))
-                    os.makedirs(os.path.dirname(out), exist_ok=True)
-                    shutil.copy2(os.path.join(src, r), out, follow_symlinks=False)
+        if not os.path.isdir(path):
+            out.append((rel, None))
+            continue
+        for dirpath, dirnames, filenames in os.walk(path):
+            drel = os.path.relpath(dirpath, src)
+            dirnames[:] = sorted(d for d in dirnames
+                                 if not dockerfile.ignored(os.path.normpath(os.path.join(drel, d)), patterns))
+            for f in sorted(filenames):
+                r = os.path.normpath(os.path.join(drel, f))
+                if not dockerfile.ignored(r, patterns):
+                    out.append((r, os.path.relpath(os.path.join(src, r), path)))
+    return out
+
+
+def copy_context(src, rel_sources, dest_abs, patterns):
+    """COPY from the build context, as docker does."""
+    for r, below in context_files(src, rel_sources, patterns):
+        if below is None:
+            out = os.path.join(dest_abs, os.path.basename(r)) if dest_abs.endswith("/") else dest_abs
         else:
-            out = os.path.join(dest_abs, os.path.basename(rel)) if dest_abs.endswith("/") else dest_abs
-            os.makedirs(os.path.dirname(out), exist_ok=True)
-            shutil.copy2(path, out)
+            out = os.path.join(dest_abs, below)
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        shutil.copy2(os.path.join(src, r), out, follow_symlinks=False)
+
+
+def stage_key(src, stage, patterns, keys):
+    """What a stage's result depends on: its base, its instructions, the files it copies from
+    the context and the keys of the stages it copies from."""
+    h = hashlib.sha256(f"{stage.image}\n".encode())
+    for step in stage.steps:
+        h.update(repr(step.args).encode() + step.keyword.encode())
+        if step.keyword == "COPY":
+            if step.args["from"]:
+                h.update(keys.get(step.args["from"], "").encode())
+                continue
+            for r, _ in context_files(src, step.args["sources"], patterns):
+                h.update(r.encode())
+                full = os.path.join(src, r)
+                h.update(os.readlink(full).encode() if os.path.islink(full)
+                         else open(full, "rb").read())
+    return h.hexdigest()
 
 
 def inside(root, path):
@@ -137,19 +201,26 @@ def chroot_cmd(root, user, env, workdir, argv):
              "/bin/sh", "-c", shell, "sh", workdir, *argv])
 
 
-def replay(src, stages, patterns, base, work):
-    roots = {}
+def replay(src, stages, patterns, base, work, fresh):
+    roots, keys = {}, {}
     final = None
     for n, stage in enumerate(stages):
         root = os.path.join(work, f"stage-{n}-{stage.name or 'final'}")
-        log(f"stage {n} ({stage.image}{' AS ' + stage.name if stage.name else ''}): {root}")
-        shutil.rmtree(root, ignore_errors=True)
-        subprocess.run(["cp", "-a", base, root], check=True)
-        shutil.copy2("/etc/resolv.conf", inside(root, "/etc/resolv.conf"))
+        key = stage_key(src, stage, patterns, keys)
+        key_file = os.path.join(root, ".replay-key")
+        reuse = not fresh and os.path.exists(key_file) and open(key_file).read() == key
+        log(f"stage {n} ({stage.image}{' AS ' + stage.name if stage.name else ''}): {root}"
+            + (" (unchanged since the last replay: reused)" if reuse else ""))
+        if not reuse:
+            remove_root(root)
+            subprocess.run(["cp", "-a", base, root], check=True)
+            shutil.copy2("/etc/resolv.conf", inside(root, "/etc/resolv.conf"))
         env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"}
         state = {"user": "", "workdir": "/", "entrypoint": [], "cmd": []}
         with Mounts(root):
             for step in stage.steps:
+                if reuse and step.keyword in ("COPY", "RUN"):
+                    continue
                 started = time.monotonic()
                 k, a = step.keyword, step.args
                 if k == "ENV":
@@ -173,12 +244,16 @@ def replay(src, stages, patterns, base, work):
                         copy_context(src, a["sources"], dest, patterns)
                 elif k == "RUN":
                     cmd = chroot_cmd(root, state["user"], env, state["workdir"], ["/bin/sh", "-c", a])
-                    r = subprocess.run(cmd)
+                    r = run_in_group(cmd)
                     if r.returncode != 0:
                         fail(f"line {step.line}: RUN exited {r.returncode}: {a}")
                 log(f"  line {step.line}: {k} done in {time.monotonic() - started:.1f} s")
+        if not reuse:
+            with open(key_file, "w") as f:
+                f.write(key)
         if stage.name:
             roots[stage.name] = root
+            keys[stage.name] = key
         final = (root, env, state)
     return final
 
@@ -190,11 +265,14 @@ def run_image(final, wsspec, work):
     if not entry:
         fail("the image has no ENTRYPOINT")
     report = inside(root, "/report")
+    # A reused runtime root still holds the last replay's reports: they must not count.
+    for f in os.listdir(report) if os.path.isdir(report) else []:
+        os.remove(os.path.join(report, f))
 
     # The default command first: `docker run wsspec` prints the help.
     with Mounts(root):
-        r = subprocess.run(chroot_cmd(root, state["user"], env, state["workdir"], entry + state["cmd"]),
-                           capture_output=True, text=True)
+        r = run_in_group(chroot_cmd(root, state["user"], env, state["workdir"], entry + state["cmd"]),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0 or "Usage" not in r.stdout:
         fail(f"the default command {entry + state['cmd']} exited {r.returncode}: {r.stdout}{r.stderr}")
 
@@ -207,8 +285,7 @@ def run_image(final, wsspec, work):
         args = ["run", url, "--out", "/report", "--autobahn-json", "/report/index.json", "--cases", CASES]
         log(f"running the image: {' '.join(entry + args)} as {state['user']}")
         with Mounts(root):
-            r = subprocess.run(chroot_cmd(root, state["user"], env, state["workdir"], entry + args),
-                               timeout=300)
+            r = run_in_group(chroot_cmd(root, state["user"], env, state["workdir"], entry + args))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -237,24 +314,26 @@ def run_image(final, wsspec, work):
 
 
 def main():
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # unmount and stop children
     if len(sys.argv) < 4:
-        sys.exit("usage: dockerfile_replay.py SOURCE_DIR WSSPEC WORK_DIR [--keep]")
+        sys.exit("usage: dockerfile_replay.py SOURCE_DIR WSSPEC WORK_DIR [--fresh] [--dockerfile FILE]")
     src, wsspec, work = (os.path.abspath(a) for a in sys.argv[1:4])
-    keep = "--keep" in sys.argv[4:]
+    options = sys.argv[4:]
+    fresh = "--fresh" in options
+    path = os.path.join(src, "Dockerfile")
+    if "--dockerfile" in options:
+        path = os.path.abspath(options[options.index("--dockerfile") + 1])
     if os.geteuid() != 0:
         print("replay: needs root (chroot, mount): skipped")
         return 77
     os.makedirs(work, exist_ok=True)
-    stages = dockerfile.parse(os.path.join(src, "Dockerfile"))
+    stages = dockerfile.parse(path)
     patterns = dockerfile.dockerignore(src)
     started = time.monotonic()
     base = base_root(src, work)
     log(f"base root ready in {time.monotonic() - started:.0f} s: {base}")
-    final = replay(src, stages, patterns, base, work)
+    final = replay(src, stages, patterns, base, work, fresh)
     run_image(final, wsspec, work)
-    if not keep:
-        for n, stage in enumerate(stages):
-            shutil.rmtree(os.path.join(work, f"stage-{n}-{stage.name or 'final'}"), ignore_errors=True)
     log(f"ok in {time.monotonic() - started:.0f} s")
     return 0
 
