@@ -1,0 +1,43 @@
+# Real WebSocket clients against `wsspec serve-cases` (issue 14), each through an Autobahn-style
+# driver of the URL protocol (getCaseCount, runCase 1..N, updateReports), so the protocol is
+# tested with the clients. Every case that applies to clients runs, --strict; a test passes
+# when serve-cases exits 0, i.e. every fail and non-strict verdict is in the client's baseline
+# (tests/targets/clients/NAME.baseline.json, written by make_baseline.py from its reviewed
+# rules). Reports: <build>/target-reports/clients/NAME/NAME/. See run_client.sh.
+if(NOT WSSPEC_BUILD_HARNESS)
+  return()
+endif()
+
+set(clients_dir ${CMAKE_CURRENT_LIST_DIR})
+set(clients_out ${CMAKE_BINARY_DIR}/target-reports/clients)
+# A workaround, to be removed when serve-cases no longer needs it: serve-cases writes the whole
+# results.json (~1 MB) after every case under one mutex, and a case's connection slot stays taken
+# until its write is done; a driver running cases back to back outruns the writes, the default
+# 64 slots fill up and serve-cases drops new runCase connections unanswered ("socket hang up").
+set(clients_serve_opts --max-connections 4096)
+
+function(wsspec_client_test name)
+  # ARGN: [serve-cases option...] -- DRIVER [ARG...]
+  add_test(NAME clients_${name}
+           COMMAND sh ${clients_dir}/run_client.sh $<TARGET_FILE:wsspec> ${name}
+                   ${clients_out}/${name} ${clients_dir}/${name}.baseline.json
+                   ${clients_serve_opts} ${ARGN})
+  # ~35-50 s of cases, most of them fixed waits of single cases (limits/fragment-flood-100000,
+  # utf8/fail-fast-*); run_client.sh gives up itself after 150 s, with the logs.
+  set_tests_properties(clients_${name} PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
+endfunction()
+
+find_program(WSSPEC_CLIENTS_NODE node)
+if(WSSPEC_CLIENTS_NODE)
+  wsspec_client_test(ws -- ${WSSPEC_CLIENTS_NODE} ${clients_dir}/ws_driver.js)
+  wsspec_client_test(ws_latest -- ${WSSPEC_CLIENTS_NODE} ${clients_dir}/ws_driver.js
+                     --ws-dir ${clients_dir}/../ws-latest)
+endif()
+wsspec_client_test(python_websockets -- /usr/bin/python3 ${clients_dir}/python_driver.py)
+# close/large-message-then-close-then-ping (Autobahn 7.1.6, informational) is left out: Chromium
+# answers the ping that follows wsspec's close 1000 with a pong, and wsspec grades that `fail`
+# under RFC 6455 7.1.7 (no processing after failing the connection), but a close 1000 is not a
+# failed connection, and RFC 6455 5.5.2 only exempts (does not forbid) a pong after a received
+# Close. Reported to the lead as a judge issue, not accepted in a baseline.
+wsspec_client_test(chromium --exclude close/large-message-then-close-then-ping
+                   -- sh ${clients_dir}/chromium_driver.sh)
