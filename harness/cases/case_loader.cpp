@@ -789,6 +789,57 @@ handshake_spec parse_handshake(const ojson& v, const std::string& ptr) {
   return h;
 }
 
+// The server's opening handshake response to a client under test, edited from the default 101
+// like parse_handshake edits the request.
+respond_spec parse_respond(const ojson& v, const std::string& ptr) {
+  respond_spec r;
+  std::string edit_key;
+  std::string raw_ptr;
+  auto edit = [&](const char* key) {
+    if (edit_key.empty()) edit_key = key;
+  };
+  visit_object(v, ptr, "respond",
+               {{"status",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("status");
+                   r.status = static_cast<int>(as_uint(x, q, 100, 599));
+                 }},
+                {"reason",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("reason");
+                   r.reason = as_string(x, q);
+                   if (r.reason->find_first_of("\r\n") != std::string::npos)
+                     fail(q, "a reason phrase is one line (to send a broken head, use \"raw\")");
+                 }},
+                {"add",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("add");
+                   r.add = parse_header_lines(x, q, "add");
+                 }},
+                {"remove",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("remove");
+                   for_each_element(x, q, "remove", false,
+                                    [&](const ojson& e, const std::string& p) {
+                                      r.remove.push_back(as_nonempty_string(e, p));
+                                    });
+                 }},
+                {"set",
+                 [&](const ojson& x, const std::string& q) {
+                   edit("set");
+                   r.set = parse_header_lines(x, q, "set");
+                 }},
+                {"raw", [&](const ojson& x, const std::string& q) {
+                   r.raw = as_nonempty_string(x, q);
+                   raw_ptr = q;
+                 }}});
+  if (r.raw && !edit_key.empty()) {
+    fail(raw_ptr,
+         "\"raw\" is the whole response head, so it cannot be combined with " + quote(edit_key));
+  }
+  return r;
+}
+
 verdict parse_grade(const ojson& v, const std::string& ptr) {
   const std::string& s = as_string(v, ptr);
   if (s == "pass") return verdict::pass;
@@ -984,7 +1035,7 @@ constexpr std::size_t max_chops = 8;
 step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint32_t>& timeout,
                 std::string& timeout_ptr) {
   static const std::vector<std::string_view> actions = {"send_frame", "send_message", "send_raw",
-                                                        "handshake", "expect"};
+                                                        "handshake",  "respond",      "expect"};
   if (!v.is_object()) fail(ptr, "a step must be an object, got " + describe(v));
   std::string action;
   std::vector<std::string_view> allowed = actions;
@@ -1004,7 +1055,7 @@ step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint3
   if (action.empty()) {
     fail(ptr,
          "a step needs one of \"send_frame\", \"send_message\", \"send_raw\", "
-         "\"handshake\", \"expect\"");
+         "\"handshake\", \"respond\", \"expect\"");
   }
   const std::string p = child(ptr, action);
   const ojson& body = v.find(action).value();
@@ -1022,6 +1073,7 @@ step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint3
   if (action == "send_message") return parse_send_message(body, p);
   if (action == "send_raw") return parse_send_raw(body, p);
   if (action == "handshake") return parse_handshake(body, p);
+  if (action == "respond") return parse_respond(body, p);
   expect_step x = parse_expect(body, p);
   if (timeout) x.timeout_ms = *timeout;
   return x;
@@ -1076,6 +1128,34 @@ void check_must_decline(const test_case& c, const std::string& ptr,
   if (!any) fail(ptr, "the \"deflate\" offer has no permessage-deflate element to decline");
 }
 
+// A case's "peer" must fit its steps: a `handshake` step is a request to a server under test, a
+// `respond` step a response to a client under test, and check_alive (a second connection to
+// the peer) and `deflate` (wsspec offering compression) exist only in server runs.
+void check_peer(const test_case& c, const std::string& peer_ptr) {
+  const bool first_handshake =
+      !c.steps.empty() && std::holds_alternative<handshake_spec>(c.steps.front());
+  const bool first_respond =
+      !c.steps.empty() && std::holds_alternative<respond_spec>(c.steps.front());
+  if (!c.peer) {
+    if (first_respond && (c.check_alive || c.deflate))
+      fail("/steps/0/respond", std::string("a respond step makes a case for clients, which ") +
+                                   (c.check_alive ? "\"check_alive\"" : "\"deflate\"") +
+                                   " is not (it needs wsspec to be the client)");
+    return;
+  }
+  const std::string p = peer_ptr;
+  if (*c.peer != case_peer::server && first_handshake)
+    fail(p, "a case with a handshake step (a request to a server) tests servers: peer \"server\"");
+  if (*c.peer != case_peer::client && first_respond)
+    fail(p, "a case with a respond step (a response to a client) tests clients: peer \"client\"");
+  if (*c.peer != case_peer::server && c.check_alive)
+    fail(p,
+         "check_alive opens a second connection to the peer, which only a server has: peer "
+         "\"server\"");
+  if (*c.peer != case_peer::server && c.deflate)
+    fail(p, "\"deflate\" is wsspec's offer as a client: peer \"server\"");
+}
+
 test_case parse_case(const ojson& doc, std::string_view area) {
   test_case c;
   c.area = std::string(area);
@@ -1084,6 +1164,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   std::uint32_t longest_expect = 0;
   std::string compressed_ptr;  // the first compressed send_message, for its error
   std::string must_decline_ptr;
+  std::string peer_ptr;
   visit_object(
       doc, "", "a case",
       {{"$schema", [](const ojson& x, const std::string& q) { as_string(x, q); }},
@@ -1146,6 +1227,21 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         [&](const ojson& x, const std::string& q) { c.check_alive = as_bool(x, q); }},
        {"deflate",
         [&](const ojson& x, const std::string& q) { c.deflate = as_nonempty_string(x, q); }},
+       {"peer",
+        [&](const ojson& x, const std::string& q) {
+          const std::string& s = as_string(x, q);
+          peer_ptr = q;
+          if (s == "server") {
+            c.peer = case_peer::server;
+          } else if (s == "client") {
+            c.peer = case_peer::client;
+          } else if (s == "both") {
+            c.peer = case_peer::both;
+          } else {
+            fail(q, "unknown peer " + quote(s) + ": \"server\", \"client\" or \"both\"" +
+                        suggest(s, {"server", "client", "both"}));
+          }
+        }},
        {"deflate_must_decline",
         [&](const ojson& x, const std::string& q) {
           c.deflate_must_decline = as_bool(x, q);
@@ -1177,6 +1273,11 @@ test_case parse_case(const ojson& doc, std::string_view area) {
                    "a handshake step must be the first step (without one, the default "
                    "handshake is done before the steps; send other bytes with send_raw)");
             }
+            if (std::holds_alternative<respond_spec>(st) && !c.steps.empty()) {
+              fail(child(p, "respond"),
+                   "a respond step must be the first step (without one, a client under test "
+                   "gets the default 101; send other bytes with send_raw)");
+            }
             if (timeout && *timeout > longest_expect) {
               longest_expect = *timeout;
               expect_timeout_ptr = timeout_ptr;
@@ -1189,6 +1290,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         },
         true}});
   if (c.deflate_must_decline) check_must_decline(c, must_decline_ptr, compressed_ptr);
+  check_peer(c, peer_ptr);
   if (!compressed_ptr.empty() && !c.deflate) {
     fail(compressed_ptr,
          "a compressed message needs the case's \"deflate\" offer (RFC 7692: RSV1 means "
@@ -1385,6 +1487,9 @@ struct file_budget {
       } else if (const auto* h = std::get_if<handshake_spec>(&st)) {
         for (const auto& [n, v] : h->add) header_one += n.size() + v.size();
         for (const auto& [n, v] : h->set) header_one += n.size() + v.size();
+      } else if (const auto* r = std::get_if<respond_spec>(&st)) {
+        for (const auto& [n, v] : r->add) header_one += n.size() + v.size();
+        for (const auto& [n, v] : r->set) header_one += n.size() + v.size();
       }
     }
     cases += copies;

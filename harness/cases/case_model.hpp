@@ -141,7 +141,26 @@ struct expect_step {
   bool operator==(const expect_step&) const = default;
 };
 
-using step = std::variant<send_frame, send_message, send_raw, handshake_spec, expect_step>;
+// wsspec is the server (a client under test): its opening handshake response, edited from the
+// well-formed 101 (RFC 6455 4.2.2) the way handshake_spec edits the request. The default 101 has
+// Upgrade: websocket, Connection: Upgrade and the Sec-WebSocket-Accept computed from the
+// client's key; `set`/`remove` of Sec-WebSocket-Accept override it.
+struct respond_spec {
+  int status = 101;
+  std::optional<std::string> reason;                     // default: the status's standard phrase
+  std::vector<std::pair<std::string, std::string>> add;  // appended, in order
+  std::vector<std::string> remove;                       // header names, case-insensitive
+  std::vector<std::pair<std::string, std::string>> set;  // replace the value (or add)
+  std::optional<std::string> raw;  // the whole response head verbatim (overrides the rest)
+
+  bool operator==(const respond_spec&) const = default;
+};
+
+using step =
+    std::variant<send_frame, send_message, send_raw, handshake_spec, expect_step, respond_spec>;
+
+// The peer a case tests: wsspec run tests servers, wsspec serve-cases clients (roles flipped).
+enum class case_peer : std::uint8_t { server, client, both };
 
 struct test_case {
   std::string id;    // stable; never derived from a position in a file
@@ -178,9 +197,29 @@ struct test_case {
   // parameter not defined for offers, an invalid value, a duplicate): a 101 that declines it
   // passes and the steps run uncompressed; one that accepts it fails.
   bool deflate_must_decline = false;
+  // The case file's "peer"; absent: peer_of() decides from the steps.
+  std::optional<case_peer> peer;
   std::string source;  // "file.json" (+ "#/matrix/3") for messages
 
   bool operator==(const test_case&) const = default;
 };
+
+// The peer `c` tests: its "peer" key, else `client` for a case that starts with a `respond`
+// step (the server's response is the case), `server` for one that starts with a `handshake`
+// step (the client's request is) or needs what only a server run has (a second connection for
+// check_alive, a permessage-deflate offer), and `both` otherwise.
+inline case_peer peer_of(const test_case& c) {
+  if (c.peer) return *c.peer;
+  if (!c.steps.empty() && std::holds_alternative<respond_spec>(c.steps.front()))
+    return case_peer::client;
+  if (!c.steps.empty() && std::holds_alternative<handshake_spec>(c.steps.front()))
+    return case_peer::server;
+  if (c.check_alive || c.deflate) return case_peer::server;
+  return case_peer::both;
+}
+
+inline const char* to_string(case_peer p) {
+  return p == case_peer::server ? "server" : p == case_peer::client ? "client" : "both";
+}
 
 }  // namespace wsspec

@@ -147,6 +147,22 @@ ojson step_json(const handshake_spec& h) {
   return {{"handshake", o}};
 }
 
+ojson step_json(const respond_spec& r) {
+  ojson o = ojson::object();
+  if (r.raw) {
+    if (!valid_utf8(*r.raw))
+      throw std::invalid_argument("a raw response head must be valid UTF-8 in a case file");
+    o["raw"] = *r.raw;
+  } else {
+    if (r.status != 101) o["status"] = r.status;
+    if (r.reason) o["reason"] = *r.reason;
+    if (!r.add.empty()) o["add"] = header_lines(r.add);
+    if (!r.remove.empty()) o["remove"] = r.remove;
+    if (!r.set.empty()) o["set"] = header_lines(r.set);
+  }
+  return {{"respond", o}};
+}
+
 ojson event_json(const expect_event& e) {
   auto echo_or_payload = [&](ojson& o) {
     if (e.echo && e.payload)
@@ -243,6 +259,7 @@ std::string case_to_text(const test_case& c) {
   if (c.check_alive) j["check_alive"] = true;
   if (c.deflate) j["deflate"] = *c.deflate;
   if (c.deflate_must_decline) j["deflate_must_decline"] = true;
+  if (c.peer) j["peer"] = to_string(*c.peer);
   if (c.repeat != 1) j["repeat"] = c.repeat;
   if (!c.chops.empty()) j["chops"] = c.chops;
   ojson steps = ojson::array();

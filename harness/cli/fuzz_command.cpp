@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "fuzz/fuzz_runner.hpp"
+#include "run/selection.hpp"
 #include "run/suite_runner.hpp"
 #include "transport/url.hpp"
 
@@ -47,6 +48,8 @@ int fuzz_command::run() const {
   if (!apply_target_options(target_, o.run)) return exit_usage;
   std::vector<test_case> cases;
   if (!load_and_select(sources_, cases)) return exit_usage;
+  // The fuzzer is a client of a server under test: the cases for clients are not its seeds.
+  std::erase_if(cases, [](const test_case& c) { return !runs_in(c, case_peer::server); });
   o.seed = seed_;
   o.duration = std::chrono::milliseconds(static_cast<std::int64_t>(duration_s_ * 1000));
   o.max_cases = max_cases_;

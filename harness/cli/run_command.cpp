@@ -140,6 +140,11 @@ int run_command::run() const {
   requirement_map requirements;
   if (!load_and_select(sources_, cases, &requirements)) return exit_usage;
   std::string error;
+  // wsspec run tests a server: the cases for clients (wsspec serve-cases) are left out.
+  if (!keep_cases_for(case_peer::server, cases, requirements, error)) {
+    std::cerr << "wsspec: " << error << "\n";
+    return exit_usage;
+  }
 
   baseline base;
   if (!baseline_.empty() && !load_baseline(baseline_, base, error)) {
@@ -263,7 +268,8 @@ int list_command::run() const {
                      {"requirements", c.requirements},
                      {"title", c.title},
                      {"area", c.area},
-                     {"tags", c.tags}});
+                     {"tags", c.tags},
+                     {"peer", to_string(peer_of(c))}});
     }
     nlohmann::json reqs = nlohmann::json::array();
     for (std::size_t i = 0; i < map.requirements.size(); ++i) {

@@ -89,4 +89,40 @@ bool select_cases(const std::vector<test_case>& all, const std::vector<std::stri
   return true;
 }
 
+bool runs_in(const test_case& c, case_peer peer) noexcept {
+  const case_peer p = peer_of(c);
+  return p == case_peer::both || p == peer;
+}
+
+namespace {
+
+bool binds(const requirement& r, case_peer peer) {
+  return r.binds == req_binds::both ||
+         (peer == case_peer::server ? r.binds == req_binds::server : r.binds == req_binds::client);
+}
+
+}  // namespace
+
+bool keep_cases_for(case_peer peer, std::vector<test_case>& cases, requirement_map& map,
+                    std::string& error) {
+  std::erase_if(cases, [peer](const test_case& c) { return !runs_in(c, peer); });
+  for (auto& c : cases) {
+    std::erase_if(c.requirements, [&](const std::string& id) {
+      const requirement* r = map.find(id);
+      return r && !binds(*r, peer);
+    });
+  }
+  std::erase_if(map.requirements, [peer](const requirement& r) { return !binds(r, peer); });
+  map.index.clear();
+  for (std::size_t i = 0; i < map.requirements.size(); ++i) map.index[map.requirements[i].id] = i;
+  if (cases.empty()) {
+    error = peer == case_peer::server
+                ? "the selected cases all test clients (run them with `wsspec serve-cases`)"
+                : "none of the selected cases applies to clients (cases of a server's opening "
+                  "handshake, liveness checks and compression do not)";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace wsspec

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cases/case_model.hpp"
+#include "cases/requirement_map.hpp"
 
 namespace wsspec {
 
@@ -21,5 +22,16 @@ bool pattern_matches(std::string_view pattern, const test_case& c) noexcept;
 bool select_cases(const std::vector<test_case>& all, const std::vector<std::string>& include,
                   const std::vector<std::string>& exclude, std::vector<test_case>& out,
                   std::string& error);
+
+// Whether a run that tests `peer` (case_peer::server: wsspec run; case_peer::client: wsspec
+// serve-cases) takes `c`: every case but those peer_of() says test only the other peer.
+bool runs_in(const test_case& c, case_peer peer) noexcept;
+
+// Narrows a selection to a run that tests `peer`: drops the cases for the other peer, and cuts
+// each remaining case's requirement ids and the map itself to the requirements that bind
+// `peer` or both sides (a case may name a server's and a client's requirement; a report's
+// coverage is that of the peer under test). False, with `error`, when no case is left.
+bool keep_cases_for(case_peer peer, std::vector<test_case>& cases, requirement_map& map,
+                    std::string& error);
 
 }  // namespace wsspec

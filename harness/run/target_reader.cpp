@@ -293,9 +293,21 @@ codec::protocol_error target_reader::inflate(std::span<const std::uint8_t> compr
   return e;
 }
 
+void target_reader::note_mask_key() {
+  const auto& h = frames_.header();
+  if (!h.masked || mask_keys_.size() >= case_result::max_mask_keys) return;
+  mask_keys_.push_back(std::uint32_t{h.key[0]} << 24 | std::uint32_t{h.key[1]} << 16 |
+                       std::uint32_t{h.key[2]} << 8 | h.key[3]);
+}
+
 observation target_reader::decoded(codec::read_status s) {
   observation o;
   const auto& h = frames_.header();
+  // Every frame the reader completes comes out as one of these three (a data frame that does
+  // not end its message as a fragment): each frame's key is seen once.
+  if (s == codec::read_status::fragment || s == codec::read_status::message ||
+      s == codec::read_status::control)
+    note_mask_key();
   switch (s) {
     case codec::read_status::fragment:
       o.what = kind::fragment;

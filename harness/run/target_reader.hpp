@@ -16,6 +16,7 @@
 #include "wsspec/codec/inflater.hpp"
 #include "wsspec/codec/message_reader.hpp"
 #include "wsspec/codec/permessage_deflate.hpp"
+#include "wsspec/reports/case_result.hpp"
 #include "wsspec/reports/observation.hpp"
 
 namespace wsspec {
@@ -93,6 +94,9 @@ class target_reader {
   // The target's compressed messages so far: their bytes inflated and on the wire.
   std::uint64_t inflated_bytes() const noexcept { return inflated_total_; }
   std::uint64_t compressed_bytes() const noexcept { return compressed_total_; }
+  // The masking keys of the masked frames read so far (a client's), in order, big-endian,
+  // at most case_result::max_mask_keys of them (RFC 6455 5.3 is judged on a sample).
+  const std::vector<std::uint32_t>& mask_keys() const noexcept { return mask_keys_; }
 
  private:
   std::optional<observation> fill(std::uint32_t idle_ms, bool own_only, bool for_frames);
@@ -100,6 +104,7 @@ class target_reader {
   observation read_request(std::uint32_t idle_ms, bool own_only);
   observation decoded(codec::read_status s);
   void note_unfinished_frame(observation& o, bool for_frames) const;
+  void note_mask_key();
   codec::deflate_negotiation_error negotiate_compression(const codec::http_fields& fields);
   codec::protocol_error inflate(std::span<const std::uint8_t> compressed, std::uint8_t opcode);
 
@@ -118,6 +123,7 @@ class target_reader {
   std::vector<std::uint8_t> inflated_;
   std::uint64_t inflated_total_ = 0, compressed_total_ = 0;
   std::vector<std::string> barriers_;
+  std::vector<std::uint32_t> mask_keys_;
   std::string server_header_;
   std::optional<std::uint16_t> close_code_;
   codec::request_validation client_request_;

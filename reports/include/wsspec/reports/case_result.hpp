@@ -79,6 +79,12 @@ struct case_result {
     bool operator==(const compression_traffic&) const = default;
   };
   std::optional<compression_traffic> compression;
+
+  // When the target is a client: the masking keys of its frames in the order they came, each
+  // as the 4 key bytes read big-endian, the first max_mask_keys of them. RFC 6455 5.3 makes
+  // them unpredictable; judge_mask_keys (harness/judge/mask_keys.hpp) checks a run's keys.
+  static constexpr std::size_t max_mask_keys = 64;
+  std::vector<std::uint32_t> client_mask_keys;
 };
 
 // The reason that decided the case verdict: the part (data exchange first) whose verdict is the

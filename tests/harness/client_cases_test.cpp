@@ -1,0 +1,353 @@
+// The cases for clients (cases/client/, issue 14) run as the server of real and hand-written
+// clients: the npm `ws` client (it validates the 101 as RFC 6455 4.1 says) and raw clients that
+// break a rule on purpose (echoing whatever response they got, closing TCP before the server,
+// ignoring a close). Each handshake case passes with `ws` and fails with the careless client.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "cases/case_loader.hpp"
+#include "run/interpreter.hpp"
+#include "run/opening_response.hpp"
+#include "wsspec/codec/handshake.hpp"
+
+extern char** environ;
+
+namespace wsspec {
+namespace {
+
+using kind = observation::kind;
+
+class listener {
+ public:
+  listener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+    port_ = ntohs(a.sin_port);
+  }
+  ~listener() { ::close(fd_); }
+  listener(const listener&) = delete;
+  listener& operator=(const listener&) = delete;
+  std::uint16_t port() const { return port_; }
+  int accept_one() const {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 10000) != 1) return -1;
+    return ::accept(fd_, nullptr, nullptr);
+  }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+class child {
+ public:
+  explicit child(std::vector<std::string> argv) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    if (posix_spawnp(&pid_, args[0], nullptr, nullptr, args.data(), environ) != 0) pid_ = -1;
+  }
+  ~child() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  child(const child&) = delete;
+  child& operator=(const child&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+const std::vector<test_case>& all_cases() {
+  static const std::vector<test_case> all = [] {
+    std::vector<test_case> out;
+    case_error e;
+    EXPECT_TRUE(load_builtin_cases(out, e)) << e.to_string();
+    return out;
+  }();
+  return all;
+}
+
+test_case builtin(const std::string& id) {
+  const auto& all = all_cases();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const test_case& c) { return c.id == id; });
+  EXPECT_NE(it, all.end()) << id;
+  return it == all.end() ? test_case{} : *it;
+}
+
+run_options quick() {
+  run_options o;
+  o.close_timeout_ms = 1000;
+  return o;
+}
+
+case_result against_ws_client(const test_case& c) {
+  listener l;
+  child node({"node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js",
+              "ws://127.0.0.1:" + std::to_string(l.port()) + "/runCase?case=1&agent=ws"});
+  std::string error;
+  auto conn = connection::adopt(l.accept_one(), error);
+  EXPECT_TRUE(conn) << error;
+  return run_case_for_client(c, quick(), std::move(conn), "");
+}
+
+const std::string valid_request =
+    "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n\r\n";
+
+// Reads until `n` bytes more than `have` are there, or the peer is gone; false when gone.
+bool read_more(int s, std::string& have, std::size_t want) {
+  std::array<char, 4096> buf;
+  while (have.size() < want) {
+    const auto n = ::read(s, buf.data(), buf.size());
+    if (n <= 0) return false;
+    have.append(buf.data(), static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// One short unmasked frame from `in` (after its first `at` bytes), re-sent masked with a fresh
+// random key: what an echoing client writes. Empty when no whole frame is there.
+std::string masked_echo(const std::string& in, std::size_t at, std::size_t& frame_size) {
+  if (in.size() < at + 2) return "";
+  const auto b0 = static_cast<std::uint8_t>(in[at]), len = static_cast<std::uint8_t>(in[at + 1]);
+  if ((len & 0x80) || (len & 0x7f) > 125 || in.size() < at + 2 + (len & 0x7f)) return "";
+  frame_size = 2 + (len & 0x7f);
+  static std::random_device rd;
+  const std::uint32_t k = rd();
+  const std::array<std::uint8_t, 4> key = {std::uint8_t(k >> 24), std::uint8_t(k >> 16),
+                                           std::uint8_t(k >> 8), std::uint8_t(k)};
+  std::string out;
+  out += static_cast<char>(b0);
+  out += static_cast<char>(0x80 | len);
+  for (const auto b : key) out += static_cast<char>(b);
+  for (std::size_t i = 0; i < (len & 0x7f); ++i)
+    out += static_cast<char>(in[at + 2 + i] ^ key[i % 4]);
+  return out;
+}
+
+// A raw client: sends `request`, reads the response head, then hands the socket and what came
+// after the head to `then`, and closes when it returns.
+case_result against_raw_client(const test_case& c,
+                               const std::function<void(int, std::string)>& then,
+                               const std::string& request = valid_request) {
+  listener l;
+  std::thread client([&] {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(l.port());
+    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      (void)!::write(s, request.data(), request.size());
+      std::string in;
+      std::size_t end = std::string::npos;
+      std::array<char, 4096> buf;
+      while ((end = in.find("\r\n\r\n")) == std::string::npos) {
+        const auto n = ::read(s, buf.data(), buf.size());
+        if (n <= 0) break;
+        in.append(buf.data(), static_cast<std::size_t>(n));
+      }
+      if (end != std::string::npos) then(s, in.substr(end + 4));
+    }
+    ::close(s);
+  });
+  std::string error;
+  auto conn = connection::adopt(l.accept_one(), error);
+  EXPECT_TRUE(conn) << error;
+  auto r = run_case_for_client(c, quick(), std::move(conn), "");
+  client.join();
+  return r;
+}
+
+// Takes whatever response it got as a connection: echoes the first frame masked, then reads
+// until wsspec closes.
+void careless_echo(int s, std::string in) {
+  std::size_t size = 0;
+  std::string out;
+  while ((out = masked_echo(in, 0, size)).empty() && read_more(s, in, in.size() + 1)) {
+  }
+  if (!out.empty()) (void)!::write(s, out.data(), out.size());
+  std::array<char, 4096> buf;
+  while (::read(s, buf.data(), buf.size()) > 0) {
+  }
+}
+
+std::vector<std::string> bad_response_ids() {
+  std::vector<std::string> ids;
+  for (const auto& c : all_cases())
+    if (c.id.starts_with("client/bad-response-")) ids.push_back(c.id);
+  return ids;
+}
+
+TEST(ClientCases, TheBadResponseFamilyHasEveryRfc41Check) {
+  EXPECT_EQ(
+      bad_response_ids(),
+      (std::vector<std::string>{
+          "client/bad-response-status-200", "client/bad-response-status-302",
+          "client/bad-response-status-400", "client/bad-response-missing-accept",
+          "client/bad-response-wrong-accept", "client/bad-response-missing-upgrade",
+          "client/bad-response-upgrade-not-websocket", "client/bad-response-missing-connection",
+          "client/bad-response-connection-without-upgrade",
+          "client/bad-response-unoffered-subprotocol", "client/bad-response-unoffered-extension",
+          "client/bad-response-malformed-extensions"}));
+  for (const auto& id : bad_response_ids()) {
+    const test_case c = builtin(id);
+    EXPECT_EQ(peer_of(c), case_peer::client) << id;
+    EXPECT_TRUE(applies_to_clients(c)) << id;
+    ASSERT_TRUE(std::holds_alternative<respond_spec>(c.steps.at(0))) << id;
+  }
+}
+
+// The response each case sends: one field wrong, the rest a valid 101 for the client's key.
+TEST(ClientCases, EachBadResponseBreaksOneThing) {
+  const std::string key = "dGhlIHNhbXBsZSBub25jZQ==";
+  const std::string good = build_opening_response({}, key);
+  EXPECT_EQ(good,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+  auto head = [&](const std::string& id) {
+    return build_opening_response(std::get<respond_spec>(builtin(id).steps.at(0)), key);
+  };
+  EXPECT_EQ(head("client/bad-response-status-200"),
+            "HTTP/1.1 200 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(
+      head("client/bad-response-missing-accept"),
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+  EXPECT_EQ(head("client/bad-response-upgrade-not-websocket"),
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+  EXPECT_EQ(status_of_head(head("client/bad-response-status-302")), 302);
+  EXPECT_EQ(status_of_head("garbage"), 0);
+}
+
+// `ws` validates the response (RFC 6455 4.1; Node's HTTP parser checks Connection: Upgrade)
+// and closes TCP without echoing: every case passes.
+TEST(ClientCases, WsClientRefusesEveryBadResponse) {
+  for (const auto& id : bad_response_ids()) {
+    const auto r = against_ws_client(builtin(id));
+    EXPECT_EQ(r.overall, verdict::pass) << id << ": " << r.reason << " / " << r.closing_reason;
+    EXPECT_FALSE(std::any_of(r.events.begin(), r.events.end(), [](const observation& o) {
+      return o.what == kind::message;
+    })) << id;
+  }
+}
+
+// A client that takes any response as a connection echoes the probe: every case fails, with
+// the echo as the reason. This is also the proof that the frames after a bad response are read
+// (target_reader is told the connection is established whatever wsspec answered).
+TEST(ClientCases, ACarelessClientFailsEveryBadResponse) {
+  for (const auto& id : bad_response_ids()) {
+    const auto r = against_raw_client(builtin(id), careless_echo);
+    EXPECT_EQ(r.data, verdict::fail) << id << ": " << r.reason;
+    EXPECT_NE(r.reason.find("the client echoed the probe"), std::string::npos)
+        << id << ": " << r.reason;
+  }
+}
+
+TEST(ClientCases, WsClientPassesTheValidRequestCase) {
+  const auto r = against_ws_client(builtin("client/valid-request"));
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+  ASSERT_EQ(r.client_mask_keys.size(), 2u);  // its echo and its close reply
+}
+
+// `ws` 8 closes TCP as soon as the close handshake is done (socket.end() after its close
+// reply): 7.1.1 lets a client do that (MAY) but says it SHOULD wait for the server.
+TEST(ClientCases, WsClientClosesTcpRightAfterTheCloseExchange) {
+  const auto r = against_ws_client(builtin("client/server-initiated-close"));
+  EXPECT_EQ(r.data, verdict::non_strict) << r.reason;
+  EXPECT_NE(r.reason.find("SHOULD wait for the server to close first"), std::string::npos)
+      << r.reason;
+}
+
+// The close reply (1000, masked), then nothing until wsspec closes TCP: pass.
+void patient_close_reply(int s, std::string in) {
+  read_more(s, in, 4);  // wsspec's close frame: 88 02 03 e8
+  std::size_t size = 0;
+  const std::string reply = masked_echo(in, 0, size);
+  (void)!::write(s, reply.data(), reply.size());
+  std::array<char, 4096> buf;
+  while (::read(s, buf.data(), buf.size()) > 0) {
+  }
+}
+
+TEST(ClientCases, AClientThatWaitsForTheServersTcpClosePasses) {
+  const auto r = against_raw_client(builtin("client/server-initiated-close"), patient_close_reply);
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+}
+
+// No close frame in answer: RFC 6455 5.5.1 MUST.
+TEST(ClientCases, AClientThatIgnoresTheCloseFails) {
+  const auto r = against_raw_client(builtin("client/server-initiated-close"), [](int s, auto) {
+    std::array<char, 4096> buf;
+    while (::read(s, buf.data(), buf.size()) > 0) {
+    }
+  });
+  EXPECT_EQ(r.data, verdict::fail) << r.reason;
+}
+
+TEST(ClientCases, WsClientMasksWithFreshKeys) {
+  const auto r = against_ws_client(builtin("client/mask-keys-64-messages"));
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+  EXPECT_EQ(r.client_mask_keys.size(), case_result::max_mask_keys);
+}
+
+// A client that masks its 64 echoes with a counter: the case fails on its keys.
+TEST(ClientCases, CounterKeysFailTheMaskKeyCase) {
+  const auto r =
+      against_raw_client(builtin("client/mask-keys-64-messages"), [](int s, std::string in) {
+        std::uint32_t key = 1000;
+        std::size_t at = 0;
+        for (int sent = 0; sent < 64;) {
+          std::size_t size = 0;
+          if (in.size() < at + 2 || masked_echo(in, at, size).empty()) {
+            if (!read_more(s, in, in.size() + 1)) return;
+            continue;
+          }
+          std::string frame = in.substr(at, size);
+          std::string out{frame[0], static_cast<char>(frame[1] | 0x80)};
+          const std::array<std::uint8_t, 4> k = {std::uint8_t(key >> 24), std::uint8_t(key >> 16),
+                                                 std::uint8_t(key >> 8), std::uint8_t(key)};
+          for (const auto b : k) out += static_cast<char>(b);
+          for (std::size_t i = 2; i < size; ++i)
+            out += static_cast<char>(frame[i] ^ k[(i - 2) % 4]);
+          (void)!::write(s, out.data(), out.size());
+          ++key;
+          ++sent;
+          at += size;
+        }
+        std::array<char, 4096> buf;
+        while (::read(s, buf.data(), buf.size()) > 0) {
+        }
+      });
+  EXPECT_EQ(r.data, verdict::fail) << r.reason;
+  EXPECT_NE(r.reason.find("the client's masking keys are predictable"), std::string::npos)
+      << r.reason;
+}
+
+}  // namespace
+}  // namespace wsspec
