@@ -712,7 +712,7 @@ TEST(CaseLoader, BadStrings) {
 TEST(CaseLoader, StepsNeedExactlyOneAction) {
   expect_error(with([](ojson& d) { d["steps"][0] = ojson::object(); }), "/steps/0",
                "a step needs one of \"send_frame\", \"send_message\", \"send_raw\", "
-               "\"handshake\", \"expect\"");
+               "\"handshake\", \"respond\", \"expect\"");
   expect_error(with([](ojson& d) {
                  d["steps"][1] = {{"timeout_ms", 100}};
                }),
