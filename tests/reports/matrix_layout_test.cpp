@@ -111,6 +111,8 @@ TEST(MatrixLayout, NumericOrderVariantsBesideTheirCaseAndLabelledNames) {
       make("close/two-close-frames", "7.1.5"),
       make("handshake/refuse-missing-upgrade"),
       make("handshake/accept-extra-headers"),
+      make("handshake/header-value-64k"),
+      make("handshake/header-value-8k"),
       make("pingpong/ping-125-bytes", "2.4"),
       make("pingpong/ping-125-bytes-in-1-byte-writes", "2.6"),  // Autobahn numbers it
       make("pingpong/ping-125-bytes-in-3-byte-writes"),
@@ -124,7 +126,8 @@ TEST(MatrixLayout, NumericOrderVariantsBesideTheirCaseAndLabelledNames) {
             "pingpong (4): 2.4[3B] 2.5 2.6{chop of pingpong/ping-125-bytes}\n"
             "close (11): 7.1.5 7.1.6 7.3.4 7.9.1[1B 3B] 7.13.1 fail-then-ping-invalid-utf8 "
             "invalid-code-1015[1B 3B]\n"
-            "handshake (2): accept-extra-headers refuse-missing-upgrade\n");
+            "handshake (4): accept-extra-headers header-value-8k header-value-64k "
+            "refuse-missing-upgrade\n");
   // The case list reads in the same order, each variant after its case.
   std::vector<std::string> ids;
   for (std::size_t i : matrix::reading_order(rows)) ids.push_back(cases[i].id);
