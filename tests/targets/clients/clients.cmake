@@ -41,3 +41,10 @@ wsspec_client_test(python_websockets -- /usr/bin/python3 ${clients_dir}/python_d
 # Close. Reported to the lead as a judge issue, not accepted in a baseline.
 wsspec_client_test(chromium --exclude close/large-message-then-close-then-ping
                    -- sh ${clients_dir}/chromium_driver.sh)
+
+find_program(WSSPEC_CLIENTS_SHELLCHECK shellcheck)
+if(WSSPEC_CLIENTS_SHELLCHECK)
+  add_test(NAME clients_scripts_shellcheck
+           COMMAND ${WSSPEC_CLIENTS_SHELLCHECK} -x ${clients_dir}/run_client.sh
+                   ${clients_dir}/chromium_driver.sh ${PROJECT_SOURCE_DIR}/bench/client_speed.sh)
+endif()
