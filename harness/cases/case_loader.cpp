@@ -1130,7 +1130,9 @@ void check_must_decline(const test_case& c, const std::string& ptr,
 
 // A case's "peer" must fit its steps: a `handshake` step is a request to a server under test, a
 // `respond` step a response to a client under test, and check_alive (a second connection to
-// the peer) and `deflate` (wsspec offering compression) exist only in server runs.
+// the peer) and `deflate_must_decline` (a server's duty to decline an offer) exist only in
+// server runs. A `deflate` case is for servers unless it says "both": with the roles flipped its
+// offer becomes what wsspec, the server, asks of the client's offer (run/deflate_answer.hpp).
 void check_peer(const test_case& c, const std::string& peer_ptr) {
   const bool first_handshake =
       !c.steps.empty() && std::holds_alternative<handshake_spec>(c.steps.front());
@@ -1152,8 +1154,10 @@ void check_peer(const test_case& c, const std::string& peer_ptr) {
     fail(p,
          "check_alive opens a second connection to the peer, which only a server has: peer "
          "\"server\"");
-  if (*c.peer != case_peer::server && c.deflate)
-    fail(p, "\"deflate\" is wsspec's offer as a client: peer \"server\"");
+  if (*c.peer == case_peer::client && c.deflate)
+    fail(p, "\"deflate\" is wsspec's offer as a client: peer \"server\" or \"both\"");
+  if (*c.peer != case_peer::server && c.deflate_must_decline)
+    fail(p, "\"deflate_must_decline\" is a server's duty to decline an offer: peer \"server\"");
 }
 
 test_case parse_case(const ojson& doc, std::string_view area) {

@@ -7,6 +7,7 @@
 #include "judge/closing_grader.hpp"
 #include "judge/mask_keys.hpp"
 #include "judge/step_matcher.hpp"
+#include "run/deflate_answer.hpp"
 #include "run/opening_request.hpp"
 #include "run/opening_response.hpp"
 #include "run/payload.hpp"
@@ -508,8 +509,15 @@ class case_runner {
     }
     const respond_spec* respond =
         case_.steps.empty() ? nullptr : std::get_if<respond_spec>(&case_.steps.front());
-    const std::string head =
-        build_opening_response(respond ? *respond : respond_spec{}, target_->client_request().key);
+    respond_spec answer = respond ? *respond : respond_spec{};
+    // A compression case: the client's offer is answered as deflate_answer.hpp says; a client
+    // that offers none has no compression to test (RFC 7692 lets it not offer).
+    std::optional<deflate_answer> compression;
+    if (case_.deflate) {
+      compression = answer_deflate(target_->client_request().extensions, *case_.deflate);
+      if (compression) answer.set.push_back({"Sec-WebSocket-Extensions", compression->header});
+    }
+    const std::string head = build_opening_response(answer, target_->client_request().key);
     observation r = sent(kind::sent_response);
     r.status = status_of_head(head);
     r.size = head.size();
@@ -518,8 +526,25 @@ class case_runner {
     // Whether the client takes this response is what a `respond` case asks: whatever wsspec
     // sent, what the client sends next is read as frames, so a client that takes a response
     // it must refuse (RFC 6455 4.1) is seen echoing the case's probe.
+    if (compression) {
+      target_->agree_deflate(compression->agreed);
+      auto options = codec::deflater_options_for(compression->agreed, codec::endpoint_role::server);
+      options.level = 1;  // as in the server role: wsspec's compression is not under test
+      deflater_.emplace(options);
+      sent_.agree_deflate();
+    }
     target_->established_by_us();
-    return write(head, {});
+    if (!write(head, {})) return false;
+    if (case_.deflate && !compression) {
+      raise_data(verdict::unimplemented,
+                 "the client offered no permessage-deflate wsspec could accept (its offer: " +
+                     (target_->client_request().extensions.empty()
+                          ? std::string("none")
+                          : codec::format_extensions(target_->client_request().extensions)) +
+                     "); RFC 7692 lets a client not offer it");
+      return false;
+    }
+    return true;
   }
 
   void send_refusal(int status) {
@@ -727,8 +752,8 @@ case_result run_case_for_client(const test_case& c, const run_options& options,
 }
 
 bool applies_to_clients(const test_case& c) {
-  // Compression with wsspec as the server (answering a client's offer) is not built yet, and
-  // no second connection can be opened to a client (check_alive): peer_of() says `server`.
+  // No second connection can be opened to a client (check_alive), and a server's duties in
+  // negotiation (deflate_must_decline) have no client counterpart: peer_of() says `server`.
   return peer_of(c) != case_peer::server;
 }
 

@@ -241,9 +241,10 @@ observation target_reader::read_request(std::uint32_t idle_ms, bool own_only) {
         o.rule.detail = client_request_.message;
         refused_ = true;
       }
-      const std::string rest = http_inbox_.substr(pr.consumed);
+      // Frames sent before wsspec's answer: read once it has answered (and agreed on
+      // compression, which changes how they are read).
+      early_frames_ = http_inbox_.substr(pr.consumed);
       http_inbox_.clear();
-      frames_.feed(std::span(reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size()));
       return o;
     }
     if (pr.status == codec::http_parse_status::error) {
@@ -269,14 +270,20 @@ codec::deflate_negotiation_error target_reader::negotiate_compression(
   const auto n = codec::negotiate_deflate(request_->extension_offers, accepted);
   if (!n) return codec::deflate_negotiation_error::none;
   if (!n->ok()) return n->error;
-  deflate_ = n->agreed;
+  agree_deflate(n->agreed);
+  return codec::deflate_negotiation_error::none;
+}
+
+void target_reader::agree_deflate(const codec::deflate_params& agreed) {
+  deflate_ = agreed;
   codec::reader_options r = reading(peer_, limits_);
   r.decoder.allowed_rsv = codec::rsv1_bit;
   r.assembler.compressed_messages = true;
   frames_ = codec::message_reader(r);
-  inflater_.emplace(
-      codec::inflater_options_for(*deflate_, codec::endpoint_role::client, limits_.message_bytes));
-  return codec::deflate_negotiation_error::none;
+  // wsspec's own role: it inflates what the peer compressed with the peer's window.
+  const auto role =
+      peer_ == peer_role::server ? codec::endpoint_role::client : codec::endpoint_role::server;
+  inflater_.emplace(codec::inflater_options_for(*deflate_, role, limits_.message_bytes));
 }
 
 // A compressed message inflated (RFC 7692 7.2.2), its text checked as UTF-8 (RFC 6455 8.1);

@@ -69,10 +69,16 @@ class target_reader {
   void await_request(std::string already_read);
   // The client's request as the codec validated it (key, offers), once it has been read.
   const codec::request_validation& client_request() const noexcept { return client_request_; }
+  // wsspec, the client's server, accepted its permessage-deflate offer with these parameters:
+  // RSV1 marks a compressed message, inflated with the client's window.
+  void agree_deflate(const codec::deflate_params& agreed);
   // wsspec answered the client's request with a 101: frames follow.
   void established_by_us() {
     established_ = true;
     refused_ = false;
+    frames_.feed(std::span(reinterpret_cast<const std::uint8_t*>(early_frames_.data()),
+                           early_frames_.size()));
+    early_frames_.clear();
   }
   // The next thing the target did, or how waiting for it ended (TCP end, idle time-out).
   observation next(std::uint32_t idle_ms, bool own_only);
@@ -114,6 +120,7 @@ class target_reader {
   io_activity& io_;
   const opening_request* request_ = nullptr;
   std::string http_inbox_;
+  std::string early_frames_;  // a client's bytes after its request, until wsspec answered
   codec::message_reader frames_;
   codec::http_limits head_limits_;
   // permessage-deflate, once the 101 accepted it: the agreed parameters and the inflater of

@@ -15,6 +15,7 @@
 #include <array>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cases/case_loader.hpp"
 #include "run/interpreter.hpp"
@@ -105,11 +106,15 @@ run_options quick() {
   return o;
 }
 
-// Runs `c` against the npm `ws` echo client (tests/targets/ws_echo_client.js).
-case_result against_ws_client(const test_case& c) {
+// Runs `c` against the npm `ws` echo client (tests/targets/ws_echo_client.js), offering
+// permessage-deflate with `deflate`.
+case_result against_ws_client(const test_case& c, bool deflate = false) {
   listener l;
-  child node({"node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js",
-              l.url("/runCase?case=1&agent=ws")});
+  std::vector<std::string> argv{
+      "node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js"};
+  if (deflate) argv.push_back("--deflate");
+  argv.push_back(l.url("/runCase?case=1&agent=ws"));
+  child node(argv);
   EXPECT_TRUE(node.started());
   const int fd = l.accept_one();
   std::string error;
@@ -207,9 +212,39 @@ TEST(CaseForClient, ARequestWithoutAKeyFailsAndIsRefused) {
   EXPECT_EQ(it->status, 400);
 }
 
+// Autobahn 12.1.1 against a client: wsspec accepts ws's offer, 1000 compressed messages each
+// way, each echo inflated and compared.
+TEST(CaseForClient, WsClientPassesACompressionCase) {
+  const auto r = against_ws_client(builtin("compression/1000x16-json"), true);
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << r.closing_reason;
+  ASSERT_TRUE(r.compression);
+  EXPECT_EQ(r.compression->sent_bytes, 16000u);
+  EXPECT_EQ(r.compression->received_bytes, 16000u);
+  EXPECT_GT(r.compression->received_compressed, 0u);
+}
+
+// Autobahn 13.6.1's offer asks the server for a window of 2^9 bytes without context takeover:
+// wsspec states both unasked (RFC 7692 7.1.1.1, 7.1.2.1), which ws accepts.
+TEST(CaseForClient, WsClientTakesAServerWindowOf9Bits) {
+  const auto r = against_ws_client(
+      builtin("compression/1000x16-offer-server-no-context-takeover-window-9"), true);
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << r.closing_reason;
+  const auto it = std::find_if(r.events.begin(), r.events.end(),
+                               [](const observation& o) { return o.what == kind::sent_response; });
+  ASSERT_NE(it, r.events.end());
+  ASSERT_TRUE(r.compression);
+}
+
+// A client that offers no compression: RFC 7692 lets it, so the case is not a failure.
+TEST(CaseForClient, AClientWithoutCompressionIsUnimplemented) {
+  const auto r = against_ws_client(builtin("compression/1000x16-json"), false);
+  EXPECT_EQ(r.data, verdict::unimplemented) << r.reason;
+}
+
 TEST(CaseForClient, WhichCasesApply) {
   EXPECT_TRUE(applies_to_clients(builtin("framing/text-length-0")));
   EXPECT_FALSE(applies_to_clients(builtin("handshake/accept-connection-lowercase")));
+  EXPECT_TRUE(applies_to_clients(builtin("compression/1000x16-json")));
 }
 
 }  // namespace
