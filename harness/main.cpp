@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   const wsspec::cli::serve_command serve{app};
   const wsspec::cli::report_command report{app};
   const wsspec::cli::fuzz_command fuzz{app};
-  const wsspec::cli::serve_cases_command serve_cases{app};
+  const wsspec::cli::serve_cases_command serve_cases{app, {argv, argv + argc}};
   // Exit code 2 for bad usage, as the contract says, instead of CLI11's default.
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 
 #include "cases/requirement_map.hpp"
 #include "run/baseline.hpp"
+#include "run/selection.hpp"
 #include "run/stop_request.hpp"
 #include "run/suite_runner.hpp"
 #include "serve_cases/agent_name.hpp"
@@ -17,12 +18,14 @@
 #include "serve_cases/client_process.hpp"
 #include "serve_cases/listener.hpp"
 #include "serve_cases/result_store.hpp"
+#include "wsspec/reports/command_line.hpp"
 
 namespace wsspec::cli {
 
 namespace sc = serve_cases;
 
-serve_cases_command::serve_cases_command(CLI::App& app) {
+serve_cases_command::serve_cases_command(CLI::App& app, std::vector<std::string> argv)
+    : argv_(std::move(argv)) {
   command_ = app.add_subcommand(
       "serve-cases",
       "Test WebSocket clients: listen and run a case on each connection of the client "
@@ -72,11 +75,11 @@ int serve_cases_command::run() const {
   std::vector<test_case> selected_cases, cases;
   requirement_map requirements;
   if (!load_and_select(sources_, selected_cases, &requirements)) return exit_usage;
-  for (auto& c : selected_cases)
-    if (applies_to_clients(c)) cases.push_back(std::move(c));
-  if (cases.empty()) {
-    std::cerr << "wsspec: none of the selected cases applies to clients (cases of a server's "
-                 "opening handshake and liveness checks do not)\n";
+  std::string no_case;
+  cases = std::move(selected_cases);
+  // The client's cases, and their requirements only: the report's coverage is the client's.
+  if (!keep_cases_for(case_peer::client, cases, requirements, no_case)) {
+    std::cerr << "wsspec: " << no_case << "\n";
     return exit_usage;
   }
 
@@ -117,6 +120,12 @@ int serve_cases_command::run() const {
     settings.command = "wsspec serve-cases --client-cmd '" + client_cmd_ + "' --agent " + agent;
   } else {
     settings.command = "wsspec serve-cases";
+  }
+  // The exact command line when main() passed it: the reports' rerun command of a case is
+  // then this one with --cases 'ID' (reports/command_line.hpp).
+  if (!argv_.empty()) {
+    settings.argv = argv_;
+    settings.command = command_line::shell_join(argv_);
   }
 
   run_options run;

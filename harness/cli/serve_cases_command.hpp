@@ -23,12 +23,14 @@ namespace wsspec::cli {
 
 class serve_cases_command {
  public:
-  explicit serve_cases_command(CLI::App& app);
+  // `argv`: the program's whole command line, recorded in the reports (their rerun commands).
+  explicit serve_cases_command(CLI::App& app, std::vector<std::string> argv = {});
   bool selected() const;
   int run() const;
 
  private:
   CLI::App* command_ = nullptr;
+  std::vector<std::string> argv_;
   std::string host_ = "127.0.0.1";
   std::uint16_t port_ = 9001;
   case_source_options sources_;

@@ -119,7 +119,7 @@ bool keep_cases_for(case_peer peer, std::vector<test_case>& cases, requirement_m
     error = peer == case_peer::server
                 ? "the selected cases all test clients (run them with `wsspec serve-cases`)"
                 : "none of the selected cases applies to clients (cases of a server's opening "
-                  "handshake, liveness checks and compression do not)";
+                  "handshake, liveness checks and a server's compression negotiation do not)";
     return false;
   }
   return true;

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "judge/mask_keys.hpp"
 #include "run/interpreter.hpp"
 #include "version.hpp"
 #include "wsspec/reports/html_report.hpp"
@@ -73,6 +74,33 @@ case_result not_run_yet(const test_case& c, const std::string& agent) {
   return r;
 }
 
+// RFC 6455 5.3 across the run: every case's keys in case order (the same order at any --jobs),
+// so a client that restarts one generator with the same seed on every connection, which no
+// single case shows, is caught. Keys of results loaded from an earlier run are not kept in
+// results.json, so only this run's count.
+std::optional<case_result> masking_keys_of_the_run(const std::vector<case_result>& cases) {
+  std::vector<std::uint32_t> keys;
+  for (const auto& c : cases)
+    keys.insert(keys.end(), c.client_mask_keys.begin(), c.client_mask_keys.end());
+  if (keys.empty()) return std::nullopt;
+  const mask_key_judgement j = judge_mask_keys(keys);
+  case_result r;
+  r.id = std::string(run_level_mask_keys_id);
+  r.area = "client";
+  r.title = "The masking keys of all the client's frames in the run are unpredictable";
+  r.rfc = {"5.3", "10.3"};
+  r.requirements = {"6455-5.3-unpredictable-mask-key", "6455-5.3-fresh-mask-key",
+                    "6455-10.3-client-new-key-per-frame"};
+  r.why =
+      "RFC 6455 5.3 says a client MUST take each frame's masking key fresh from a strong source "
+      "of entropy, so keys must not repeat or follow a pattern across connections either; the "
+      "keys of every case, in case order, are judged together.";
+  r.data = r.overall = j.grade;
+  r.reason = j.reason;
+  r.closing = verdict::pass;
+  return r;
+}
+
 }  // namespace
 
 run_summary agent_summary(const std::string& agent, const std::vector<test_case>& cases,
@@ -83,6 +111,7 @@ run_summary agent_summary(const std::string& agent, const std::vector<test_case>
   s.target_url = settings.listening_url;
   s.started_at = now_iso8601();
   s.command = settings.command;
+  s.argv = settings.argv;
   s.requirements = settings.requirements;
   std::size_t ran = 0;
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -95,6 +124,7 @@ run_summary agent_summary(const std::string& agent, const std::vector<test_case>
       s.cases.push_back(not_run_yet(cases[i], agent));
     }
   }
+  if (auto keys = masking_keys_of_the_run(s.cases)) s.cases.push_back(std::move(*keys));
   if (ran < cases.size()) {
     s.incomplete = true;
     s.stopped_because = "the client (agent " + agent + ") has run " + std::to_string(ran) + " of " +

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cases/case_model.hpp"
@@ -18,16 +19,21 @@
 namespace wsspec::serve_cases {
 
 struct report_settings {
-  std::filesystem::path out;  // empty: no files are written
-  std::string listening_url;  // "ws://127.0.0.1:9001/"
-  std::string command;        // the command line, for the reports' rerun hint
+  std::filesystem::path out;      // empty: no files are written
+  std::string listening_url;      // "ws://127.0.0.1:9001/"
+  std::string command;            // the command line, for the reports' rerun hint
+  std::vector<std::string> argv;  // its words, when known (results.json "argv")
   bool strict = false;
   std::optional<baseline> accepted;  // --baseline
   std::string baseline_file;
   std::vector<requirement_info> requirements;
 };
 
-// The agent's run as `wsspec run` would report it.
+// The id of the run-level result agent_summary adds: RFC 6455 5.3 judged on the masking keys of
+// every case the client ran (judge/mask_keys.hpp), not a case of the catalogue.
+inline constexpr std::string_view run_level_mask_keys_id = "client/masking-keys-of-the-run";
+
+// The agent's run as `wsspec run` would report it, plus the run-level masking-key result.
 run_summary agent_summary(const std::string& agent, const std::vector<test_case>& cases,
                           const std::vector<std::optional<case_result>>& results,
                           const report_settings& settings);

@@ -425,10 +425,13 @@ TEST(ServeCasesProgram, RunCaseUpdateReportsAndARestartKeepsTheResult) {
     EXPECT_EQ(results["target"]["agent"], "echo_py");
     EXPECT_EQ(results["target"]["role"], "client");
     EXPECT_EQ(results["target"]["url"], base);
-    ASSERT_EQ(results["cases"].size(), 2u);
+    // The two cases, then the run-level judgement of the client's masking keys (5.3).
+    ASSERT_EQ(results["cases"].size(), 3u);
     EXPECT_EQ(results["cases"][0]["id"], "framing/text-length-0");
     EXPECT_EQ(results["cases"][0]["verdict"], "pass") << results["cases"][0]["reason"];
     EXPECT_EQ(results["cases"][1]["not_run"], true);
+    EXPECT_EQ(results["cases"][2]["id"], "client/masking-keys-of-the-run");
+    EXPECT_EQ(results["cases"][2]["verdict"], "pass") << results["cases"][2]["reason"];
     EXPECT_TRUE(fs::exists(out / "echo_py" / "index.html"));
     EXPECT_TRUE(fs::exists(out / "echo_py" / "junit.xml"));
     EXPECT_EQ(p.stop(SIGTERM), 1) << p.output();  // case 2 never ran: not a passing run
@@ -444,7 +447,7 @@ TEST(ServeCasesProgram, RunCaseUpdateReportsAndARestartKeepsTheResult) {
   EXPECT_NE(again.output().find("loaded 1 result(s) of agent echo_py"), std::string::npos);
   const json results = read_json(out / "echo_py" / "results.json");
   EXPECT_FALSE(results.contains("incomplete"));
-  EXPECT_EQ(results["summary"]["pass"], 2);
+  EXPECT_EQ(results["summary"]["pass"], 3);  // 2 cases and the run's masking keys
   fs::remove_all(out);
 }
 
@@ -455,8 +458,9 @@ TEST(ServeCasesProgram, ClientCmdRunsEachCaseWithTheRealClient) {
   EXPECT_EQ(p.wait(60s), 0) << p.output() << p.errors();
   const json results = read_json(out / "python3" / "results.json");
   ASSERT_TRUE(results.is_object()) << p.output();
-  EXPECT_EQ(results["summary"]["pass"], 3) << p.output();
-  EXPECT_NE(p.output().find("3 passed, 0 failed"), std::string::npos) << p.output();
+  // 3 cases and the run's masking keys (RFC 6455 5.3).
+  EXPECT_EQ(results["summary"]["pass"], 4) << p.output();
+  EXPECT_NE(p.output().find("4 passed, 0 failed"), std::string::npos) << p.output();
   fs::remove_all(out);
 }
 
