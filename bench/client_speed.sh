@@ -9,9 +9,10 @@
 #     walking Autobahn's URL protocol (getCaseCount, runCase 1..N, updateReports). Goal: 10 s.
 # (b) client-cmd: the same cases with `--client-cmd 'node tests/targets/ws_echo_client.js {url}'
 #     --jobs N` (default 2): one node process per case. Goal: 30 s.
-# (c) the floor: the median start-up of `node -e 0` (11 runs) and, per way, the sum of the
-#     cases' duration_ms in its results.json. Floor of (a): that sum (the driver runs cases
-#     one after the other). Floor of (b): (cases x node start-up + that sum) / jobs.
+# (c) the floor: the median start-up of `node -e 0` and of the client of (b) alone (node,
+#     loading ws, a refused connection, exit; 11 runs each) and, per way, the sum of the cases'
+#     duration_ms in its results.json. Floor of (a): that sum (the driver runs cases one after
+#     the other). Floor of (b): (cases x the client's start + that sum) / jobs.
 # Wall time runs from starting serve-cases to its exit; each run is bounded by `timeout S`
 # (default 300). N rounds (default 3), (a) and (b) alternating which goes first; medians.
 # It prints each run as it ends, the medians, the ratios to the floors and the slowest cases
@@ -46,6 +47,7 @@ for n in "$rounds" "$jobs" "$run_timeout"; do
   case $n in '' | *[!0-9]* | 0) echo "client_speed: --rounds, --jobs and --timeout need positive numbers" >&2; exit 2 ;; esac
 done
 [ -x "$wsspec" ] || { echo "client_speed: $wsspec is not an executable" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "client_speed: needs /usr/bin/time (Debian package time)" >&2; exit 2; }
 command -v node >/dev/null || { echo "client_speed: needs node (and tests/targets/node_modules)" >&2; exit 2; }
 
 # serve-cases saves all of results.json after every case and holds the case's connection slot
@@ -70,14 +72,19 @@ case_sum() {
   $python -c "import json,sys; c=json.load(open(sys.argv[1]))['cases']; print(f\"{sum(x['duration_ms'] for x in c)/1000:.2f} {len(c)}\")" "$1"
 }
 
-# (a) the URL-protocol driver: prints "WALL SUM CASES"
+# CPU seconds (user + sys) /usr/bin/time wrote; for (b) the clients are serve-cases' children
+# and count too.
+cpu() { $python -c "import sys; print(f'{sum(float(x) for x in open(sys.argv[1]).read().split()[-2:]):.1f}')" "$1"; }
+
+# (a) the URL-protocol driver: prints "WALL SUM CASES CPU"
 run_driver() {
   out=$work/a$1
   log=$work/a$1.log
   : >"$log"
   t0=$(now)
   # shellcheck disable=SC2086 # serve_opts: separate words
-  timeout "$run_timeout" "$wsspec" serve-cases --port 0 --once --out "$out" $serve_opts >"$log" 2>&1 &
+  /usr/bin/time -f '%U %S' -o "$work/a$1.cpu" \
+    timeout "$run_timeout" "$wsspec" serve-cases --port 0 --once --out "$out" $serve_opts >"$log" 2>&1 &
   serve_pid=$!
   url=""
   i=0
@@ -95,64 +102,74 @@ run_driver() {
   wait "$driver_pid" || true
   serve_pid="" driver_pid=""
   [ "$rc" = 0 ] || echo "client_speed: (a) serve-cases exited $rc: $(tail -n 1 "$log")" >&2
-  echo "$(elapsed "$t0" "$t1") $(case_sum "$out/ws/results.json")"
+  echo "$(elapsed "$t0" "$t1") $(case_sum "$out/ws/results.json") $(cpu "$work/a$1.cpu")"
 }
 
-# (b) one node per case: prints "WALL SUM CASES"
+# (b) one node per case: prints "WALL SUM CASES CPU"
 run_client_cmd() {
   out=$work/b$1
   t0=$(now)
   rc=0
   # shellcheck disable=SC2086 # serve_opts: separate words
-  timeout "$run_timeout" "$wsspec" serve-cases --port 0 --out "$out" $serve_opts --jobs "$jobs" \
+  /usr/bin/time -f '%U %S' -o "$work/b$1.cpu" \
+    timeout "$run_timeout" "$wsspec" serve-cases --port 0 --out "$out" $serve_opts --jobs "$jobs" \
     --client-cmd "node $targets/ws_echo_client.js {url}" --agent ws >"$work/b$1.log" 2>&1 || rc=$?
   t1=$(now)
   [ "$rc" = 0 ] || echo "client_speed: (b) serve-cases exited $rc: $(tail -n 1 "$work/b$1.log")" >&2
-  echo "$(elapsed "$t0" "$t1") $(case_sum "$out/ws/results.json")"
+  echo "$(elapsed "$t0" "$t1") $(case_sum "$out/ws/results.json") $(cpu "$work/b$1.cpu")"
 }
 
 echo "client_speed: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $rounds round(s), --jobs $jobs for (b)"
-node_starts=""
+node_starts="" client_starts=""
 for i in 1 2 3 4 5 6 7 8 9 10 11; do
   t0=$(now)
   node -e 0
   node_starts="$node_starts $(elapsed "$t0" "$(now)")"
+  # The client of (b) itself: node, loading ws, a refused connection (port 1), exit.
+  t0=$(now)
+  node "$targets/ws_echo_client.js" ws://127.0.0.1:1/
+  client_starts="$client_starts $(elapsed "$t0" "$(now)")"
 done
 echo "node -e 0:$node_starts s"
+echo "ws_echo_client.js to a closed port:$client_starts s"
 
 a_runs="" b_runs=""
 r=1
 while [ $r -le "$rounds" ]; do
   if [ $((r % 2)) = 1 ]; then
-    a=$(run_driver $r); echo "round $r (a) driver:     wall/sum of cases/cases $a"
-    b=$(run_client_cmd $r); echo "round $r (b) client-cmd: wall/sum of cases/cases $b"
+    a=$(run_driver $r); echo "round $r (a) driver:     wall/sum of cases/cases/cpu $a"
+    b=$(run_client_cmd $r); echo "round $r (b) client-cmd: wall/sum of cases/cases/cpu $b"
   else
-    b=$(run_client_cmd $r); echo "round $r (b) client-cmd: wall/sum of cases/cases $b"
-    a=$(run_driver $r); echo "round $r (a) driver:     wall/sum of cases/cases $a"
+    b=$(run_client_cmd $r); echo "round $r (b) client-cmd: wall/sum of cases/cases/cpu $b"
+    a=$(run_driver $r); echo "round $r (a) driver:     wall/sum of cases/cases/cpu $a"
   fi
   a_runs="$a_runs;$a" b_runs="$b_runs;$b"
   r=$((r + 1))
 done
 
-$python - "$node_starts" "$a_runs" "$b_runs" "$jobs" "$work/a$rounds/ws/results.json" <<'EOF'
+$python - "$node_starts" "$a_runs" "$b_runs" "$jobs" "$work/a$rounds/ws/results.json" "$client_starts" <<'EOF'
 import json, statistics, sys
 med = statistics.median
 node = med(float(x) for x in sys.argv[1].split())
+client = med(float(x) for x in sys.argv[6].split())
 def runs(s):
     rows = [r.split() for r in s.split(';') if r.strip()]
-    return med(float(r[0]) for r in rows), med(float(r[1]) for r in rows), int(rows[0][2])
-a_wall, a_sum, cases = runs(sys.argv[2])
-b_wall, b_sum, _ = runs(sys.argv[3])
+    return (med(float(r[0]) for r in rows), med(float(r[1]) for r in rows), int(rows[0][2]),
+            med(float(r[3]) for r in rows))
+a_wall, a_sum, cases, a_cpu = runs(sys.argv[2])
+b_wall, b_sum, _, b_cpu = runs(sys.argv[3])
 jobs = int(sys.argv[4])
 a_floor = a_sum
-b_floor = (cases * node + b_sum) / jobs
+b_floor = (cases * client + b_sum) / jobs
 print(f"\nmedians ({cases} client cases):")
-print(f"  node start-up            {node * 1000:7.0f} ms   x {cases} cases = {node * cases:6.1f} s")
+print(f"  node -e 0                {node * 1000:7.0f} ms   x {cases} cases = {node * cases:6.1f} s")
+print(f"  client start and exit    {client * 1000:7.0f} ms   x {cases} cases = {client * cases:6.1f} s")
 print(f"  (a) driver      wall {a_wall:6.1f} s   sum of cases {a_sum:6.1f} s   floor {a_floor:6.1f} s   "
       f"wall/floor {a_wall / a_floor:4.2f}   goal 10 s: {'met' if a_wall <= 10 else 'missed'}")
 print(f"  (b) client-cmd  wall {b_wall:6.1f} s   sum of cases {b_sum:6.1f} s   floor {b_floor:6.1f} s   "
       f"wall/floor {b_wall / b_floor:4.2f}   goal 30 s: {'met' if b_wall <= 30 else 'missed'}   (--jobs {jobs})")
 print(f"  (b)/(a) wall {b_wall / a_wall:4.2f}")
+print(f"  CPU (user + sys): (a) serve-cases {a_cpu:.1f} s; (b) serve-cases and its {cases} clients {b_cpu:.1f} s")
 c = json.load(open(sys.argv[5]))['cases']
 slow = sorted(c, key=lambda x: -x['duration_ms'])
 over = [x for x in c if x['duration_ms'] >= 500]
