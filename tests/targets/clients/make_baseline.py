@@ -38,6 +38,9 @@ RULES = [
     (r"close/out-of-range-code-(5000|65535)", "non-strict", r"carrying no code RFC 6455 7.4.1 defines",
      "echoes a received close code outside every range of RFC 6455 7.4.2 instead of answering "
      "1002 (protocol error)"),
+    (r"client/server-initiated-close", "non-strict", r"closed TCP right after the close exchange",
+     "closes TCP itself right after the closing handshake; RFC 6455 5.5.1 and 7.1.1: the client "
+     "SHOULD wait for the server to close the TCP connection first (it MAY close it itself)"),
     (r"limits/frame-length-2-60", "non-strict", r"dropped the TCP connection without a close frame",
      "drops TCP without a close frame when a frame announces 2^60 bytes; RFC 6455 7.1.7 says it "
      "SHOULD send a close frame (1009) before failing the connection"),

@@ -13,6 +13,8 @@
 # run did not end in time or the driver failed; 77 (ctest: skipped) when the driver exits 77
 # because its client cannot run here.
 set -eu
+# No pathname expansion: serve-cases options carry case patterns such as compression/1000x*.
+set -f
 
 if [ $# -lt 6 ]; then
   echo "usage: run_client.sh WSSPEC NAME OUT_DIR BASELINE [serve-cases option...] -- DRIVER [ARG...]" >&2
