@@ -32,7 +32,7 @@ shift
 
 # Bound of the whole run, whatever the client does (the ctest TIMEOUT is above it, so this
 # script, not ctest, reports a stuck run, with the logs).
-limit=${WSSPEC_CLIENTS_LIMIT:-150}
+limit=${WSSPEC_CLIENTS_LIMIT:-240}
 
 # serve-cases loads results found in OUT_DIR: start from nothing, so every verdict is this run's.
 rm -rf "$out"
