@@ -82,6 +82,7 @@ class case_runner {
               std::string already_read)
       : case_runner(c, o) {
     peer_ = peer_role::client;
+    sent_.peer_is_client();
     accepted_ = std::move(conn);
     already_read_ = std::move(already_read);
   }

@@ -18,8 +18,10 @@ codec::decoder_options framing_only() {
   return o;
 }
 
-codec::decoder_options reference_server() {
-  codec::decoder_options o = codec::decoder_options::server();
+// The reference receiver: a server reads masked frames only, a client unmasked ones (5.1).
+codec::decoder_options reference_receiver(bool client) {
+  codec::decoder_options o =
+      client ? codec::decoder_options::client() : codec::decoder_options::server();
   // RFC 6455 5.2 binds the sender to minimal lengths; a receiver need not reject others.
   o.require_minimal_length = false;
   return o;
@@ -34,8 +36,13 @@ codec::assembler_options reference_assembly() {
 
 }  // namespace
 
+void sent_stream::peer_is_client() {
+  peer_is_client_ = true;
+  model_decoder_ = codec::frame_decoder(reference_receiver(true));
+}
+
 void sent_stream::agree_deflate() {
-  codec::decoder_options d = reference_server();
+  codec::decoder_options d = reference_receiver(peer_is_client_);
   d.allowed_rsv = codec::rsv1_bit;
   codec::assembler_options a = reference_assembly();
   a.compressed_messages = true;
@@ -45,7 +52,7 @@ void sent_stream::agree_deflate() {
 
 sent_stream::sent_stream()
     : framer_(framing_only()),
-      model_decoder_(reference_server()),
+      model_decoder_(reference_receiver(false)),
       model_assembler_(reference_assembly()) {}
 
 void sent_stream::sent(std::string_view bytes) {

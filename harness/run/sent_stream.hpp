@@ -1,5 +1,6 @@
-// What wsspec has sent on a case's connection, read back by the reference codec as a server
-// would read it. It answers the judge's two questions about our own bytes:
+// What wsspec has sent on a case's connection, read back by the reference codec as the peer
+// under test would read it (a server, or a client when the roles are flipped). It answers the
+// judge's two questions about our own bytes:
 // - where is the first byte a conforming server must reject? Pings sent at or after it are
 //   "invalid pings": a pong answering one is a reaction to input the target had to refuse.
 // - are we at a frame boundary, so that a barrier ping may follow the probed bytes?
@@ -21,6 +22,10 @@ namespace wsspec {
 class sent_stream {
  public:
   sent_stream();
+
+  // The peer under test is a client: wsspec's frames come unmasked, as a server's must (RFC 6455
+  // 5.1), and are read by a reference client. Called before anything is sent.
+  void peer_is_client();
 
   // Everything written, in order (a handshake's trailing bytes included).
   void sent(std::string_view bytes);
@@ -46,6 +51,7 @@ class sent_stream {
   codec::frame_decoder model_decoder_;        // the reference server's view: frames,
   codec::message_assembler model_assembler_;  // and the rules that span frames
   state state_ = state::valid;
+  bool peer_is_client_ = false;
   std::vector<std::string> pings_, invalid_pings_;
 };
 
