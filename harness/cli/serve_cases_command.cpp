@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -132,6 +133,8 @@ int serve_cases_command::run() const {
   run.timeout_ms = static_cast<std::uint32_t>(timeout_s_ * 1000);
 
   std::mutex print_mutex;  // progress lines and results.json saves, one at a time
+  constexpr std::size_t save_every = 32;
+  std::map<std::string, std::size_t> unsaved;  // cases finished since the agent's last save
   sc::result_store store(cases.size());
   std::atomic<bool> finished{false};
   std::atomic<int> once_exit{exit_ok};
@@ -155,7 +158,11 @@ int serve_cases_command::run() const {
     std::cout << (client_words.empty() ? name + ": " : std::string()) << case_line(r, accepted)
               << "\n"
               << std::flush;
-    // Saved as each case finishes: a restart (or a kill) loses nothing that ran.
+    // Saved every save_every cases (and at updateReports, the end and a stop signal): a killed
+    // serve-cases loses at most the last few. Saving after every case rewrote the whole file
+    // each time (O(n^2), megabytes per case), holding this client's connection meanwhile.
+    if (++unsaved[name] < save_every) return;
+    unsaved[name] = 0;
     std::string error;
     if (!sc::save_results_json(sc::agent_summary(name, cases, store.results(name), settings), name,
                                settings, error))
