@@ -57,10 +57,8 @@ bool replace_file(const fs::path& path, const std::string& text, std::string& er
   return true;
 }
 
-std::string results_text(const run_summary& summary, const std::string& agent) {
+std::string results_text(const run_summary& summary) {
   nlohmann::json j = to_json(summary);
-  j["target"]["agent"] = agent;
-  j["target"]["role"] = "client";
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -109,6 +107,7 @@ run_summary agent_summary(const std::string& agent, const std::vector<test_case>
   run_summary s;
   s.tool_version = version;
   s.target_url = settings.listening_url;
+  s.target_agent = agent;
   s.started_at = now_iso8601();
   s.command = settings.command;
   s.argv = settings.argv;
@@ -162,7 +161,7 @@ agent_outcome judge_agent(const run_summary& summary, const report_settings& set
 bool save_results_json(const run_summary& summary, const std::string& agent,
                        const report_settings& settings, std::string& error) {
   if (settings.out.empty()) return true;
-  return replace_file(settings.out / agent / "results.json", results_text(summary, agent), error);
+  return replace_file(settings.out / agent / "results.json", results_text(summary), error);
 }
 
 bool write_agent_reports(const run_summary& summary, const std::string& agent,
@@ -171,7 +170,7 @@ bool write_agent_reports(const run_summary& summary, const std::string& agent,
   const fs::path dir = settings.out / agent;
   return replace_file(dir / "index.html", render_html(summary), error) &&
          replace_file(dir / "junit.xml", render_junit(summary), error) &&
-         replace_file(dir / "results.json", results_text(summary, agent), error);
+         replace_file(dir / "results.json", results_text(summary), error);
 }
 
 std::vector<std::pair<std::string, run_summary>> load_saved_results(

@@ -147,6 +147,8 @@ std::array<std::size_t, 6> counts_of(const run_summary& r) {
 
 // "ws://host/ · Server: X · 2026-... UTC": what identifies a run in a sentence.
 std::string run_label(const compared_run& r) {
+  // Clients under test all meet the same serve-cases URL: the agent tells them apart.
+  if (!r.run.target_agent.empty()) return "client " + text(r.run.target_agent, 200);
   std::string s = text(r.run.target_url.empty() ? "(no target)" : r.run.target_url, 300);
   if (!r.run.server_header.empty()) s += " &middot; " + text(r.run.server_header, 200);
   if (!r.run.started_at.empty()) s += " &middot; " + text(human_date(r.run.started_at), 64);
@@ -204,7 +206,9 @@ void write_runs(std::string& out, const comparison& c) {
       out += "</dt><dd>" + value_html + "</dd></div>\n";
     };
     out += "<dl class=\"meta\">\n";
-    item("Target",
+    if (!r.target_agent.empty())
+      item("Client (agent)", "<span class=\"mono\">" + text(r.target_agent, 200) + "</span>", true);
+    item(r.target_agent.empty() ? "Target" : "serve-cases URL",
          r.target_url.empty() ? std::string("<span class=\"none\">none</span>")
                               : "<span class=\"mono\">" + text(r.target_url, 300) + "</span>",
          true);

@@ -150,6 +150,10 @@ nlohmann::json to_json(const run_summary& run) {
   nlohmann::json j;
   j["tool"] = {{"name", "wsspec"}, {"version", run.tool_version}};
   j["target"] = {{"url", run.target_url}, {"server", run.server_header}};
+  if (!run.target_agent.empty()) {
+    j["target"]["agent"] = run.target_agent;
+    j["target"]["role"] = "client";
+  }
   j["started_at"] = run.started_at;
   j["duration_ms"] = run.duration_ms;
   j["command"] = run.command;

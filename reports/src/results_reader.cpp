@@ -242,6 +242,7 @@ run_summary read_run(const json& j) {
   const json& target = object_at(*member(j, "target", root, true), "/target");
   read_string(target, "url", "/target", r.target_url, true);
   read_string(target, "server", "/target", r.server_header);
+  read_string(target, "agent", "/target", r.target_agent);
   read_summary_counts(*member(j, "summary", root, true), "/summary");
   read_string(j, "started_at", root, r.started_at);
   read_ms(j, "duration_ms", root, r.duration_ms);

@@ -27,7 +27,9 @@ struct run_summary {
   std::string tool_version;
   std::string target_url;
   std::string server_header;  // the target's Server header, if any
-  std::string started_at;     // ISO 8601, UTC
+  // A client under test (wsspec serve-cases): its agent name; empty when the target is a server.
+  std::string target_agent;
+  std::string started_at;  // ISO 8601, UTC
   double duration_ms = 0;
   // The command line that produced the run: its words as the program got them (empty in a
   // results.json written before they were recorded), and as one shell-quoted line.
