@@ -761,9 +761,10 @@ TEST(CaseLoader, ExpectationsAndEvents) {
   // Payload kinds are exclusive.
   expect_error(expect(R"([{"message": {"payload": {"text": "a", "hex": "00"}}}])"),
                "/steps/1/expect/0/message/payload/hex", "this one already has \"text\"");
-  expect_error(expect(R"([{"message": {"payload": {"text": "a", "size": 3}}}])"),
-               "/steps/1/expect/0/message/payload/size",
-               "\"size\" goes with \"repeat\", \"repeat_hex\", \"random\" or \"data_set\", not \"text\"");
+  expect_error(
+      expect(R"([{"message": {"payload": {"text": "a", "size": 3}}}])"),
+      "/steps/1/expect/0/message/payload/size",
+      "\"size\" goes with \"repeat\", \"repeat_hex\", \"random\" or \"data_set\", not \"text\"");
 }
 
 TEST(CaseLoader, WriteShapeAndLengthConsistency) {
