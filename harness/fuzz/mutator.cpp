@@ -532,6 +532,9 @@ namespace {
 
 // A case's traffic, or nothing when it is too big or floods.
 std::optional<traffic> traffic_of(const test_case& c) {
+  // The fuzzer is a client of a server under test: a client case's traffic (a `respond` step,
+  // wsspec as the server) is no input for it.
+  if (peer_of(c) == case_peer::client) return std::nullopt;
   traffic t;
   t.from_case = c.id;
   std::uint64_t bytes = 0;

@@ -27,6 +27,8 @@ constexpr std::uint32_t stall_notice_ms = 3000;
 // run calls it stopped: a target busy with a neighbour's megabytes is slow, not gone.
 constexpr std::uint32_t hung_confirm_ms = 10000;
 
+}  // namespace
+
 std::string now_iso8601() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -35,8 +37,6 @@ std::string now_iso8601() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-}  // namespace
 
 std::string case_line(const case_result& r, bool accepted) {
   char head[64];

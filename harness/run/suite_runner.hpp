@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 #include "cases/case_model.hpp"
@@ -60,5 +61,8 @@ std::string case_line(const case_result& r, bool accepted);
 
 suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options& options,
                         std::ostream& progress);
+
+// The current UTC time as results.json's started_at writes it: 2026-12-07T17:52:43Z.
+std::string now_iso8601();
 
 }  // namespace wsspec

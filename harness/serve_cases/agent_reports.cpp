@@ -9,6 +9,7 @@
 
 #include "judge/mask_keys.hpp"
 #include "run/interpreter.hpp"
+#include "run/suite_runner.hpp"
 #include "version.hpp"
 #include "wsspec/reports/html_report.hpp"
 #include "wsspec/reports/junit_xml.hpp"
@@ -19,15 +20,6 @@ namespace wsspec::serve_cases {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string now_iso8601() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Write beside, then rename over: a reader (or a restart after a kill) sees the old file or the
 // new one, never part of one. The name is unique per call, so two threads never share one.

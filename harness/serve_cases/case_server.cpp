@@ -1,5 +1,7 @@
 #include "serve_cases/case_server.hpp"
 
+#include "wsspec/reports/results_json.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "serve_cases/agent_name.hpp"
@@ -13,6 +15,9 @@ namespace {
 
 // Time for a short exchange (101, one message, closing handshake) once the head is in.
 constexpr auto short_exchange = std::chrono::seconds(5);
+// How long updateReports waits for runCase connections still being recorded (a case ends
+// within its own bound; this only covers a result still on its way to the store).
+constexpr auto report_wait = std::chrono::seconds(30);
 // RFC 6455 7.4.1: 1000 normal closure; 1008 a request that breaks the protocol's rules (here:
 // the URL protocol's parameters).
 constexpr std::uint16_t close_normal = 1000;
@@ -24,23 +29,6 @@ std::string json_string(std::string_view s) {
 }
 
 }  // namespace
-
-std::string_view autobahn_behavior(verdict v) noexcept {
-  switch (v) {
-    case verdict::pass:
-      return "OK";
-    case verdict::non_strict:
-      return "NON-STRICT";
-    case verdict::info:
-      return "INFORMATIONAL";
-    case verdict::unimplemented:
-      return "UNIMPLEMENTED";
-    case verdict::fail:
-    case verdict::error:
-      return "FAILED";
-  }
-  return "FAILED";
-}
 
 std::string case_server::public_id(const test_case& c) { return c.autobahn ? *c.autobahn : c.id; }
 
@@ -105,13 +93,16 @@ void case_server::serve(std::unique_ptr<connection> conn, const codec::http_requ
       send_text(*conn, "{\"behavior\": \"" + word + "\"}", deadline);
       break;
     }
-    case endpoint_kind::update_reports:
-      if (hooks_.reports_requested)
-        hooks_.reports_requested(e.agent && !e.agent->empty()
-                                     ? std::optional<std::string>(safe_agent_name(*e.agent))
-                                     : std::nullopt);
+    case endpoint_kind::update_reports: {
+      const std::optional<std::string> agent =
+          e.agent && !e.agent->empty() ? std::optional<std::string>(safe_agent_name(*e.agent))
+                                       : std::nullopt;
+      // The driver's last runCase may still be being recorded (its connection closes first).
+      store_.wait_idle(agent, clock::now() + report_wait);
+      if (hooks_.reports_requested) hooks_.reports_requested(agent);
       deadline = clock::now() + short_exchange;
       break;
+    }
     case endpoint_kind::run_case:
     case endpoint_kind::unknown:
       break;

@@ -44,8 +44,4 @@ class case_server {
   case_server_hooks hooks_;
 };
 
-// getCaseStatus's word for a verdict, Autobahn's: OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED,
-// FAILED (fail and error: a case wsspec could not run did not pass).
-std::string_view autobahn_behavior(verdict v) noexcept;
-
 }  // namespace wsspec::serve_cases

@@ -1,5 +1,7 @@
 #include "serve_cases/result_store.hpp"
 
+#include <algorithm>
+
 namespace wsspec::serve_cases {
 
 result_store::agent_state& result_store::state_of(const std::string& agent) {
@@ -24,6 +26,18 @@ void result_store::record(const std::string& agent, std::size_t index, case_resu
     s.running.at(index) = false;
   }
   changed_.notify_all();
+}
+
+bool result_store::wait_idle(const std::optional<std::string>& agent, clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  auto idle = [&] {
+    for (const auto& [name, s] : agents_) {
+      if (agent && name != *agent) continue;
+      if (std::find(s.running.begin(), s.running.end(), true) != s.running.end()) return false;
+    }
+    return true;
+  };
+  return changed_.wait_until(lock, deadline, idle);
 }
 
 std::size_t result_store::adopt(const std::string& agent, const std::vector<test_case>& cases,

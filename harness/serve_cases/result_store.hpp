@@ -35,6 +35,10 @@ class result_store {
   std::optional<verdict> wait_verdict(const std::string& agent, std::size_t index,
                                       clock::time_point deadline);
 
+  // Waits until no runCase of `agent` (of any agent: nullopt) is in progress, up to `deadline`:
+  // updateReports comes right after the driver's last runCase closed, maybe before its result
+  // is recorded. False at the deadline.
+  bool wait_idle(const std::optional<std::string>& agent, clock::time_point deadline);
   enum class progress : std::uint8_t { none, running, done };
   progress progress_of(const std::string& agent, std::size_t index) const;
   // Drops the agent's result of the case (--client-cmd runs it afresh).

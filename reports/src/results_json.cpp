@@ -11,24 +11,6 @@ namespace wsspec {
 
 namespace {
 
-const char* autobahn_word(verdict v) {
-  switch (v) {
-    case verdict::pass:
-      return "OK";
-    case verdict::non_strict:
-      return "NON-STRICT";
-    case verdict::info:
-      return "INFORMATIONAL";
-    case verdict::unimplemented:
-      return "UNIMPLEMENTED";
-    case verdict::fail:
-      return "FAILED";
-    case verdict::error:
-      return "FAILED";
-  }
-  return "FAILED";
-}
-
 const char* liveness_word(case_result::liveness l) {
   switch (l) {
     case case_result::liveness::unchecked:
@@ -146,6 +128,23 @@ nlohmann::json requirements_json(const run_summary& run) {
 
 }  // namespace
 
+std::string_view autobahn_behavior(verdict v) noexcept {
+  switch (v) {
+    case verdict::pass:
+      return "OK";
+    case verdict::non_strict:
+      return "NON-STRICT";
+    case verdict::info:
+      return "INFORMATIONAL";
+    case verdict::unimplemented:
+      return "UNIMPLEMENTED";
+    case verdict::fail:
+    case verdict::error:
+      return "FAILED";
+  }
+  return "FAILED";
+}
+
 nlohmann::json to_json(const run_summary& run) {
   nlohmann::json j;
   j["tool"] = {{"name", "wsspec"}, {"version", run.tool_version}};
@@ -240,8 +239,8 @@ nlohmann::json to_autobahn_json(const run_summary& run, const std::string& agent
   for (const auto& c : run.cases) {
     if (!c.autobahn) continue;
     byid[*c.autobahn] = {
-        {"behavior", autobahn_word(c.data)},
-        {"behaviorClose", c.closing == verdict::pass ? "OK" : autobahn_word(c.closing)},
+        {"behavior", autobahn_behavior(c.data)},
+        {"behaviorClose", c.closing == verdict::pass ? "OK" : autobahn_behavior(c.closing)},
         {"duration", static_cast<long long>(c.duration_ms)},
         {"remoteCloseCode", c.remote_close_code ? nlohmann::json(*c.remote_close_code) : nullptr},
     };

@@ -469,7 +469,7 @@ TEST(CliList, JsonShape) {
     std::set<std::string> keys;
     for (const auto& [k, v] : c.items()) keys.insert(k);
     EXPECT_EQ(keys, (std::set<std::string>{"id", "autobahn", "rfc", "title", "area", "tags",
-                                           "requirements"}));
+                                           "requirements", "peer"}));
     ASSERT_TRUE(c["id"].is_string());
     EXPECT_TRUE(ids.insert(c["id"].get<std::string>()).second) << "duplicate id";
     EXPECT_TRUE(c["autobahn"].is_null() || c["autobahn"].is_string());
@@ -521,8 +521,13 @@ background_server* CliServe::server_ = nullptr;
 TEST_F(CliServe, FullRunPassesAndWritesResults) {
   // All but the Autobahn 12.x/13.x counterparts, which move 10.9 GB each way and have their
   // own ctest (compression_area_against_serve).
-  const json listed = list_json({"--exclude", "compression/1000x*"});
-  const std::size_t n = listed["cases"].size();
+  json listed = list_json({"--exclude", "compression/1000x*"});
+  // wsspec run leaves out the cases for clients (serve-cases runs them).
+  auto& listed_cases = listed["cases"];
+  listed_cases.erase(std::remove_if(listed_cases.begin(), listed_cases.end(),
+                                    [](const json& c) { return c["peer"] == "client"; }),
+                     listed_cases.end());
+  const std::size_t n = listed_cases.size();
   ASSERT_GT(n, 0u);
   temp_dir dir;
   const std::string out = dir / "report";

@@ -4,11 +4,7 @@
 // the accepted connection.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,74 +14,18 @@
 #include <vector>
 
 #include "cases/case_loader.hpp"
+#include "client_under_test.hpp"
 #include "run/interpreter.hpp"
 #include "run/wire_encoding.hpp"
 #include "wsspec/codec/handshake.hpp"
 
-extern char** environ;
-
 namespace wsspec {
 namespace {
 
+using test::child;
+using test::listener;
+
 using kind = observation::kind;
-
-// A listening socket on 127.0.0.1 and a free port.
-class listener {
- public:
-  listener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd_, 8) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-      ADD_FAILURE() << "cannot listen on 127.0.0.1";
-    port_ = ntohs(a.sin_port);
-  }
-  ~listener() { ::close(fd_); }
-  listener(const listener&) = delete;
-  listener& operator=(const listener&) = delete;
-
-  std::uint16_t port() const { return port_; }
-  std::string url(const std::string& path = "/") const {
-    return "ws://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
-  // The next connection, or -1 after 10 s without one.
-  int accept_one() const {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 10000) != 1) return -1;
-    return ::accept(fd_, nullptr, nullptr);
-  }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-};
-
-// A child process, stopped by its PID when the object goes.
-class child {
- public:
-  explicit child(std::vector<std::string> argv) {
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    if (posix_spawnp(&pid_, args[0], nullptr, nullptr, args.data(), environ) != 0) pid_ = -1;
-  }
-  ~child() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  child(const child&) = delete;
-  child& operator=(const child&) = delete;
-  bool started() const { return pid_ > 0; }
-
- private:
-  pid_t pid_ = -1;
-};
 
 test_case builtin(const std::string& id) {
   static const std::vector<test_case> all = [] {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wsspec/reports/case_result.hpp"
@@ -58,5 +59,10 @@ nlohmann::json to_json(const run_summary& run);
 // that carry an Autobahn id. Verdicts map to Autobahn's words (OK, NON-STRICT, INFORMATIONAL,
 // UNIMPLEMENTED, FAILED).
 nlohmann::json to_autobahn_json(const run_summary& run, const std::string& agent);
+
+// Autobahn's word for a verdict (index.json's "behavior", the fuzzing server's getCaseStatus): OK,
+// NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED (fail and error: a case wsspec could not run
+// did not pass).
+std::string_view autobahn_behavior(verdict v) noexcept;
 
 }  // namespace wsspec
