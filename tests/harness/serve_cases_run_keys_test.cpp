@@ -61,7 +61,8 @@ TEST(ServeCasesRunKeys, FreshKeysPass) {
     for (int k = 0; k < 16; ++k) keys.push_back(entropy());
     results.push_back(passed(cases.back(), keys));
   }
-  const case_result* r = run_level(agent_summary("agent", cases, results, {}));
+  const run_summary s = agent_summary("agent", cases, results, {});  // r points into it
+  const case_result* r = run_level(s);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->overall, verdict::pass) << r->reason;
 }
@@ -70,7 +71,8 @@ TEST(ServeCasesRunKeys, FreshKeysPass) {
 TEST(ServeCasesRunKeys, NoKeysNoResult) {
   std::vector<test_case> cases{a_case("framing/case-0")};
   std::vector<std::optional<case_result>> results{passed(cases[0], {})};
-  EXPECT_EQ(run_level(agent_summary("agent", cases, results, {})), nullptr);
+  const run_summary s = agent_summary("agent", cases, results, {});
+  EXPECT_EQ(run_level(s), nullptr);
 }
 
 }  // namespace
