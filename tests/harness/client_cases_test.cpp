@@ -23,34 +23,13 @@
 namespace wsspec {
 namespace {
 
+using test::all_cases;
+using test::builtin;
 using test::child;
 using test::listener;
+using test::quick;
 
 using kind = observation::kind;
-
-const std::vector<test_case>& all_cases() {
-  static const std::vector<test_case> all = [] {
-    std::vector<test_case> out;
-    case_error e;
-    EXPECT_TRUE(load_builtin_cases(out, e)) << e.to_string();
-    return out;
-  }();
-  return all;
-}
-
-test_case builtin(const std::string& id) {
-  const auto& all = all_cases();
-  const auto it =
-      std::find_if(all.begin(), all.end(), [&](const test_case& c) { return c.id == id; });
-  EXPECT_NE(it, all.end()) << id;
-  return it == all.end() ? test_case{} : *it;
-}
-
-run_options quick() {
-  run_options o;
-  o.close_timeout_ms = 1000;
-  return o;
-}
 
 case_result against_ws_client(const test_case& c) {
   listener l;

@@ -11,9 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "cases/case_loader.hpp"
+#include "run/interpreter.hpp"
 
 extern char** environ;
 
@@ -76,5 +80,32 @@ class child {
  private:
   pid_t pid_ = -1;
 };
+
+// The built-in catalogue, loaded once.
+inline const std::vector<test_case>& all_cases() {
+  static const std::vector<test_case> all = [] {
+    std::vector<test_case> out;
+    case_error e;
+    EXPECT_TRUE(load_builtin_cases(out, e)) << e.to_string();
+    return out;
+  }();
+  return all;
+}
+
+// The built-in case with this id (an empty case, and a test failure, if there is none).
+inline test_case builtin(const std::string& id) {
+  const auto& all = all_cases();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const test_case& c) { return c.id == id; });
+  EXPECT_NE(it, all.end()) << id;
+  return it == all.end() ? test_case{} : *it;
+}
+
+// Run options for tests: a 1 s closing handshake instead of 2.
+inline run_options quick() {
+  run_options o;
+  o.close_timeout_ms = 1000;
+  return o;
+}
 
 }  // namespace wsspec::test
