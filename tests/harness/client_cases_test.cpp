@@ -13,12 +13,14 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cases/case_loader.hpp"
 #include "client_under_test.hpp"
 #include "run/interpreter.hpp"
 #include "run/opening_response.hpp"
 #include "wsspec/codec/handshake.hpp"
+#include "wsspec/codec/inflater.hpp"
 
 namespace wsspec {
 namespace {
@@ -31,10 +33,15 @@ using test::quick;
 
 using kind = observation::kind;
 
-case_result against_ws_client(const test_case& c) {
+// Runs `c` against the npm `ws` echo client; with `deflate` it offers permessage-deflate.
+case_result against_ws_client(const test_case& c, bool deflate = false) {
   listener l;
-  child node({"node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js",
-              "ws://127.0.0.1:" + std::to_string(l.port()) + "/runCase?case=1&agent=ws"});
+  std::vector<std::string> argv{
+      "node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js"};
+  if (deflate) argv.push_back("--deflate");
+  argv.push_back(l.url("/runCase?case=1&agent=ws"));
+  child node(argv);
+  EXPECT_TRUE(node.started());
   std::string error;
   auto conn = connection::adopt(l.accept_one(), error);
   EXPECT_TRUE(conn) << error;
@@ -275,6 +282,153 @@ TEST(ClientCases, CounterKeysFailTheMaskKeyCase) {
   EXPECT_EQ(r.data, verdict::fail) << r.reason;
   EXPECT_NE(r.reason.find("the client's masking keys are predictable"), std::string::npos)
       << r.reason;
+}
+
+// RSV1 misuse (RFC 7692 6.1, RFC 6455 5.2) against clients: the server cases in
+// cases/compression/ run with the roles flipped, wsspec sending the RSV1 frames unmasked.
+const std::vector<std::string> rsv1_cases_needing_deflate = {"compression/rsv1-on-ping",
+                                                             "compression/rsv1-on-continuation"};
+
+TEST(ClientCases, TheRsv1CasesRunAgainstClients) {
+  for (const auto& id : rsv1_cases_needing_deflate) {
+    const test_case c = builtin(id);
+    EXPECT_EQ(peer_of(c), case_peer::both) << id;
+    EXPECT_TRUE(applies_to_clients(c)) << id;
+    EXPECT_TRUE(c.deflate) << id;
+    EXPECT_NE(
+        std::find(c.requirements.begin(), c.requirements.end(), "7692-6.1-fail-on-misplaced-rsv1"),
+        c.requirements.end())
+        << id;
+  }
+  const test_case c = builtin("compression/rsv1-without-negotiation");
+  EXPECT_EQ(peer_of(c), case_peer::both);
+  EXPECT_FALSE(c.deflate);
+}
+
+// `ws` with permessage-deflate agreed fails the connection with 1002 on RSV1 on a ping and on
+// a continuation frame ("RSV1 must be clear").
+TEST(ClientCases, WsClientWithDeflateFailsOnMisplacedRsv1) {
+  for (const auto& id : rsv1_cases_needing_deflate) {
+    const auto r = against_ws_client(builtin(id), true);
+    EXPECT_EQ(r.overall, verdict::pass) << id << ": " << r.reason << " / " << r.closing_reason;
+    EXPECT_TRUE(r.target_failed_connection) << id;
+    EXPECT_EQ(r.remote_close_code, std::optional<std::uint16_t>(1002)) << id;
+    EXPECT_FALSE(std::any_of(r.events.begin(), r.events.end(), [](const observation& o) {
+      return o.what == kind::message || o.what == kind::pong;
+    })) << id;
+  }
+}
+
+// A client that offers no compression has nothing to misplace: RFC 7692 lets it not offer.
+TEST(ClientCases, WsClientWithoutDeflateIsUnimplementedOnMisplacedRsv1) {
+  for (const auto& id : rsv1_cases_needing_deflate) {
+    const auto r = against_ws_client(builtin(id), false);
+    EXPECT_EQ(r.data, verdict::unimplemented) << id << ": " << r.reason;
+  }
+}
+
+// RSV1 with no extension agreed: every client must fail the connection, whether it offered
+// permessage-deflate (wsspec's 101 declines it) or not.
+TEST(ClientCases, WsClientFailsOnRsv1WithoutNegotiation) {
+  for (const bool deflate : {false, true}) {
+    const auto r = against_ws_client(builtin("compression/rsv1-without-negotiation"), deflate);
+    EXPECT_EQ(r.overall, verdict::pass)
+        << "deflate " << deflate << ": " << r.reason << " / " << r.closing_reason;
+    EXPECT_TRUE(r.target_failed_connection) << deflate;
+    EXPECT_EQ(r.remote_close_code, std::optional<std::uint16_t>(1002)) << deflate;
+  }
+}
+
+// A client that ignores RSV1 except on a message's first frame, where it always means
+// "inflate me" (agreed or not): it answers every ping with a pong and echoes every message
+// inflated, uncompressed, then answers wsspec's close. What an implementation that never checks
+// RSV1 against the agreed extensions and the frame's place does.
+void rsv1_blind_echo(int s, std::string in) {
+  std::string message;
+  int opcode = 0;
+  bool compressed = false;
+  std::size_t at = 0;
+  auto send = [&](int op, const std::string& payload) {
+    std::size_t size = 0;
+    std::string frame{static_cast<char>(0x80 | op), static_cast<char>(payload.size())};
+    frame += payload;
+    const std::string out = masked_echo(frame, 0, size);
+    (void)!::write(s, out.data(), out.size());
+  };
+  for (;;) {
+    if (in.size() < at + 2 || in.size() < at + 2 + (static_cast<std::uint8_t>(in[at + 1]) & 0x7f)) {
+      if (!read_more(s, in, in.size() + 1)) return;
+      continue;
+    }
+    const auto b0 = static_cast<std::uint8_t>(in[at]);
+    const std::size_t len = static_cast<std::uint8_t>(in[at + 1]) & 0x7f;
+    const std::string payload = in.substr(at + 2, len);
+    at += 2 + len;
+    const int op = b0 & 0x0f;
+    if (op == 9) {
+      send(10, payload);
+    } else if (op == 8) {
+      send(8, payload);
+      std::array<char, 4096> buf;
+      while (::read(s, buf.data(), buf.size()) > 0) {
+      }
+      return;
+    } else if (op == 1 || op == 2 || op == 0) {
+      if (op != 0) {
+        opcode = op;
+        compressed = (b0 & 0x40) != 0;
+        message.clear();
+      }
+      message += payload;
+      if (b0 & 0x80) {
+        if (compressed) {
+          codec::inflater inf;
+          std::vector<std::uint8_t> out;
+          const auto* p = reinterpret_cast<const std::uint8_t*>(message.data());
+          inf.feed({p, message.size()}, out);
+          inf.finish(out);
+          message.assign(out.begin(), out.end());
+        }
+        send(opcode, message);
+      }
+    }
+  }
+}
+
+std::string request_offering_deflate() {
+  std::string r = valid_request;
+  r.insert(r.size() - 2, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+  return r;
+}
+
+// The RSV1-blind client answers the ping and echoes the message: each case fails, on what it
+// sent where it had to fail the connection.
+TEST(ClientCases, AClientThatIgnoresMisplacedRsv1Fails) {
+  for (const auto& id : rsv1_cases_needing_deflate) {
+    const auto r = against_raw_client(builtin(id), rsv1_blind_echo, request_offering_deflate());
+    EXPECT_EQ(r.data, verdict::fail) << id << ": " << r.reason;
+    EXPECT_FALSE(r.target_failed_connection) << id;
+    const bool ping = id == "compression/rsv1-on-ping";
+    const kind answer = ping ? kind::pong : kind::message;
+    EXPECT_TRUE(std::any_of(r.events.begin(), r.events.end(),
+                            [&](const observation& o) { return o.what == answer; }))
+        << id << ": " << r.reason;
+    EXPECT_NE(r.reason.find(ping ? "got a pong" : "got a text message"), std::string::npos)
+        << id << ": " << r.reason;
+  }
+}
+
+TEST(ClientCases, AClientThatInflatesWithoutNegotiationFails) {
+  for (const auto& request : {valid_request, request_offering_deflate()}) {
+    const auto r = against_raw_client(builtin("compression/rsv1-without-negotiation"),
+                                      rsv1_blind_echo, request);
+    EXPECT_EQ(r.data, verdict::fail) << r.reason;
+    EXPECT_FALSE(r.target_failed_connection);
+    const auto echo = std::find_if(r.events.begin(), r.events.end(),
+                                   [](const observation& o) { return o.what == kind::message; });
+    ASSERT_NE(echo, r.events.end()) << r.reason;
+    EXPECT_NE(r.reason.find("got a text message of 5 bytes"), std::string::npos) << r.reason;
+  }
 }
 
 }  // namespace

@@ -54,8 +54,6 @@ const std::map<std::string, std::string>& not_yet_covered() {
       {"7692-7.2.1-keep-tail-in-non-final-fragments",
        "the client compression cases (Autobahn 12.x/13.x) get whole messages back from echo "
        "clients; none makes a client fragment a compressed message"},
-      {"7692-6.1-fail-on-misplaced-rsv1",
-       "the RSV1-misuse cases are written for servers (peer server); not yet flipped for clients"},
   };
   return m;
 }
