@@ -1,8 +1,8 @@
 #include "judge/step_matcher.hpp"
 
 #include <algorithm>
-#include <functional>
 
+#include "judge/payload_digest.hpp"
 #include "run/payload.hpp"
 #include "wsspec/reports/observation_text.hpp"
 
@@ -17,8 +17,6 @@ std::string codes_text(const std::vector<std::uint16_t>& cs) {
   for (auto c : cs) s += (s.empty() ? "" : "/") + std::to_string(c);
   return s.empty() ? "any code" : s;
 }
-
-std::uint64_t digest_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
 
 std::ptrdiff_t index_of(const std::vector<std::string>& v, const std::string& s) {
   const auto it = std::find(v.begin(), v.end(), s);
@@ -135,7 +133,7 @@ step_matcher::fit step_matcher::match(const expect_event& want, const observatio
                    : fit::out;
       if (want.payload) {
         const std::string p = materialize(*want.payload);
-        return o.size == p.size() && o.digest == digest_of(p) ? fit::advance : fit::out;
+        return o.size == p.size() && o.digest == payload_digest(p) ? fit::advance : fit::out;
       }
       return fit::advance;
     case expect_event::kind::pong:

@@ -28,7 +28,7 @@ namespace wsspec {
 
 // What wsspec sent before the step, so echoes and answers to pings can be recognised.
 struct sent_context {
-  // The last message sent: its size and the std::hash of its bytes (observation::digest).
+  // The last message sent: its size and the payload_digest of its bytes (observation::digest).
   std::uint64_t last_message_size = 0;
   std::uint64_t last_message_digest = 0;
   std::vector<std::string> pings;  // payloads of the pings sent, in order

@@ -6,7 +6,14 @@
 
 namespace wsspec {
 
-case_weight weight_of(const test_case& c) {
+namespace {
+
+// What a case puts on the wire, before compression.
+struct wire_load {
+  std::uint64_t bytes = 0, frames = 0, largest = 0;
+};
+
+wire_load load_of(const test_case& c) {
   std::uint64_t bytes = 0, frames = 0, largest = 0;
   for (const auto& s : c.steps) {
     if (const auto* f = std::get_if<send_frame>(&s)) {
@@ -21,11 +28,23 @@ case_weight weight_of(const test_case& c) {
       bytes += r->bytes.size();
     }
   }
-  bytes *= c.repeat;
-  frames *= c.repeat;
+  return {bytes * c.repeat, frames * c.repeat, largest};
+}
+
+}  // namespace
+
+case_weight weight_of(const test_case& c) {
+  const auto [bytes, frames, largest] = load_of(c);
   if (largest >= (std::uint64_t{8} << 20)) return case_weight::huge;
   if (bytes >= (std::uint64_t{1} << 20) || frames >= 10000) return case_weight::heavy;
   return case_weight::light;
+}
+
+std::uint64_t wire_cost(const test_case& c) {
+  // A frame costs a header, a mask and a pass through both ends' frame parsers: about what
+  // 64 payload bytes cost on loopback.
+  const wire_load l = load_of(c);
+  return l.bytes + 64 * l.frames;
 }
 
 bool waits_on_clock(const test_case& c) {

@@ -2,6 +2,8 @@
 // that wait for a reaction away from cases that keep a single-threaded target busy.
 #pragma once
 
+#include <cstdint>
+
 #include "cases/case_model.hpp"
 
 namespace wsspec {
@@ -13,6 +15,11 @@ enum class case_weight : std::uint8_t {
 };
 
 case_weight weight_of(const test_case& c);
+
+// How much work a case gives the target, in payload bytes (a frame counting as 64): the runner
+// starts the costliest heavy cases first, so the run does not end with one long case running
+// alone while the other jobs have nothing left (longest-processing-time-first).
+std::uint64_t wire_cost(const test_case& c);
 
 // The case waits on the clock somewhere (a silence a ping cannot prove, or writes spread out
 // in time): started first among its peers, so its waiting overlaps other cases' work.

@@ -6,6 +6,7 @@
 
 #include "judge/closing_grader.hpp"
 #include "judge/mask_keys.hpp"
+#include "judge/payload_digest.hpp"
 #include "judge/step_matcher.hpp"
 #include "run/deflate_answer.hpp"
 #include "run/opening_request.hpp"
@@ -34,8 +35,6 @@ using kind = observation::kind;
 std::uint32_t case_timeout_ms(const test_case& c, const run_options& o) {
   return o.timeout_ms ? o.timeout_ms : c.timeout_ms;
 }
-
-std::uint64_t digest_of(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
 
 // Whether a 101's Sec-WebSocket-Extensions accepts permessage-deflate, valid or not.
 bool accepts_deflate(const codec::http_fields& fields) {
@@ -284,7 +283,7 @@ class case_runner {
 
   void remember_message(std::string_view payload) {
     last_message_size_ = payload.size();
-    last_message_digest_ = digest_of(payload);
+    last_message_digest_ = payload_digest(payload);
   }
 
   void do_send(const send_frame& f) {
@@ -328,16 +327,21 @@ class case_runner {
     o.size = payload_size(m.payload);
     o.count = m.count;
     message_so_far_.clear();
-    std::string wire;
+    // Reused from message to message: a compression case sends a thousand messages of up to
+    // 128 KiB, and a fresh buffer each time cost page faults and zero-filling.
+    std::string& wire = wire_;
+    wire.clear();
     if (m.compressed && deflater_) {
       // RFC 7692 7.2.1: each message compressed on its own (or with the window kept, as
       // agreed), RSV1 on its first frame; the fragments cut the compressed bytes.
-      const std::string payload = materialize(m.payload, round_);
+      std::string& payload = send_payload_;
+      payload.resize(static_cast<std::size_t>(o.size));
+      materialize_into(m.payload, payload, round_);
       remember_message(payload);
       o.preview = payload.substr(0, preview_bytes);
       o.rsv = 4;
       std::size_t frames = 0;
-      std::vector<std::uint8_t> packed;
+      std::vector<std::uint8_t>& packed = packed_;
       for (std::uint32_t n = 0; n < m.count; ++n) {
         packed.clear();
         deflater_->compress(
@@ -706,8 +710,10 @@ class case_runner {
   case_result::compression_traffic compression_;
   opening_request request_;
   sent_stream sent_;
-  std::string message_so_far_;  // the message being sent frame by frame
-  std::uint64_t last_message_size_ = 0, last_message_digest_ = digest_of("");
+  std::string message_so_far_;       // the message being sent frame by frame
+  std::string wire_, send_payload_;  // do_send(send_message)'s buffers, reused
+  std::vector<std::uint8_t> packed_;
+  std::uint64_t last_message_size_ = 0, last_message_digest_ = payload_digest(std::string_view());
   std::uint32_t barriers_sent_ = 0;
   std::uint32_t round_ = 0;   // of test_case::repeat: data-set payloads send slice `round_`
   bool quiet_round_ = false;  // a round recorded only if it goes wrong (begin_round)

@@ -30,7 +30,11 @@ void materialize_into(const payload_spec& p, std::span<char> out, std::uint32_t 
       std::copy_n(p.bytes.data(), std::min(p.bytes.size(), out.size()), out.data());
       return;
     case payload_spec::kind::repeat: {
-      if (p.pattern.empty() || out.empty()) return;
+      if (p.pattern.empty()) {
+        std::fill(out.begin(), out.end(), '\0');
+        return;
+      }
+      if (out.empty()) return;
       // The pattern once, then the filled part doubled: memcpy speed for 16 MiB.
       std::size_t filled = std::min(p.pattern.size(), out.size());
       std::copy_n(p.pattern.data(), filled, out.data());

@@ -191,6 +191,12 @@ suite_outcome run_suite(const std::vector<test_case>& cases, const suite_options
   }
   std::stable_partition(light.begin(), light.end(),
                         [&](std::size_t i) { return waits_on_clock(cases[i]); });
+  {
+    std::vector<std::uint64_t> cost(cases.size(), 0);
+    for (const std::size_t i : heavy) cost[i] = wire_cost(cases[i]);
+    std::stable_sort(heavy.begin(), heavy.end(),
+                     [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  }
 
   std::mutex print_mutex;
   std::size_t done = 0, failed = 0;

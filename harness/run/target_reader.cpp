@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 
+#include "judge/payload_digest.hpp"
 #include "run/stop_request.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
@@ -340,8 +340,7 @@ observation target_reader::decoded(codec::read_status s) {
       }
       o.size = m.size();
       o.frames = frames_.message_frames();
-      o.digest = std::hash<std::string_view>{}(
-          std::string_view(reinterpret_cast<const char*>(m.data()), m.size()));
+      o.digest = payload_digest(m);
       o.preview = as_string(m.first(std::min(m.size(), preview_bytes)));
       return o;
     }

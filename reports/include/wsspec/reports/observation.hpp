@@ -85,8 +85,8 @@ struct observation {
   std::uint64_t frames = 1;             // frames a message was made of
   std::optional<std::uint64_t> length;  // a length field that differs from the payload
   std::string preview;                  // the payload's (or request's) first bytes, raw
-  // A hash of the whole payload (std::hash of its bytes): an echo of a 16 MiB message is
-  // recognised without keeping it.
+  // A digest of the whole payload (the harness's payload_digest, a CRC-64): an echo of a 16 MiB
+  // message is recognised without keeping it.
   std::uint64_t digest = 0;
   std::optional<std::uint16_t> code;
   bool code_out_of_range = false;  // a close code >= 5000: no range of 7.4.2 holds it
