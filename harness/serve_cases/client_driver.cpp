@@ -63,8 +63,8 @@ void drive_one(const test_case& c, std::size_t index, const client_driver_option
   const auto finish_by = connect_by + total_bound(c, o.run);
   std::string exit_how;
   bool exited = false;
+  result_store::progress p = store.progress_of(o.agent, index);
   while (!stop()) {
-    const result_store::progress p = store.progress_of(o.agent, index);
     if (p == result_store::progress::done) break;
     const auto now = clock::now();
     if (p == result_store::progress::none) {
@@ -82,7 +82,9 @@ void drive_one(const test_case& c, std::size_t index, const client_driver_option
     } else if (now > finish_by) {
       break;  // the runner is bounded; this only guards against a stuck runner
     }
-    std::this_thread::sleep_for(poll_interval);
+    // Woken at once when the case starts or ends; the step bounds how late an exit without a
+    // connection, a stop request or a deadline is seen.
+    p = store.wait_progress(o.agent, index, p, now + poll_interval);
   }
   client.stop();
 }

@@ -1,11 +1,15 @@
 #include "serve_cases/client_process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <thread>
 
@@ -114,7 +118,25 @@ bool client_process::start(const std::vector<std::string>& argv, const std::stri
     return false;
   }
   pid_ = pid;
+  // By syscall: Debian 12's glibc declares pidfd_open without C linkage for C++.
+  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   return true;
+}
+
+void client_process::wait_for_exit(std::chrono::milliseconds t) {
+  if (pidfd_ >= 0) {
+    pollfd p{pidfd_, POLLIN, 0};
+    while (::poll(&p, 1, static_cast<int>(t.count())) < 0 && errno == EINTR) {
+    }
+    return;
+  }
+  std::this_thread::sleep_for(std::min(t, std::chrono::milliseconds(10)));
+}
+
+void client_process::forget() {
+  if (pidfd_ >= 0) ::close(pidfd_);
+  pidfd_ = -1;
+  pid_ = -1;
 }
 
 bool client_process::exited(std::string& how) {
@@ -123,7 +145,7 @@ bool client_process::exited(std::string& how) {
   if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
   how = describe_status(status);
   kill(-pid_, SIGKILL);  // whatever of its group outlived it
-  pid_ = -1;
+  forget();
   return true;
 }
 
@@ -135,15 +157,16 @@ void client_process::stop(std::chrono::milliseconds grace) {
   const auto deadline = std::chrono::steady_clock::now() + grace;
   int status = 0;
   while (waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now > deadline) {
       kill(-pid_, SIGKILL);
       waitpid(pid_, &status, 0);
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    wait_for_exit(std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
   }
   kill(-pid_, SIGKILL);
-  pid_ = -1;
+  forget();
 }
 
 }  // namespace wsspec::serve_cases

@@ -39,7 +39,14 @@ class client_process {
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
 
  private:
+  // Waits up to `t` for the process to end, without reaping it. A pidfd wakes the wait the
+  // moment it ends: a 10 ms sleep-and-check cost each case that much before the next could
+  // start, 3 s over a catalogue at --jobs 2.
+  void wait_for_exit(std::chrono::milliseconds t);
+  void forget();  // after reaping: closes the pidfd
+
   pid_t pid_ = -1;
+  int pidfd_ = -1;  // -1 on a kernel without pidfd_open (before 5.3): then sleeps in steps
 };
 
 }  // namespace wsspec::serve_cases

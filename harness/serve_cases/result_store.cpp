@@ -14,8 +14,11 @@ result_store::agent_state& result_store::state_of(const std::string& agent) {
 }
 
 void result_store::begin(const std::string& agent, std::size_t index) {
-  std::lock_guard lock(mutex_);
-  state_of(agent).running.at(index) = true;
+  {
+    std::lock_guard lock(mutex_);
+    state_of(agent).running.at(index) = true;
+  }
+  changed_.notify_all();
 }
 
 void result_store::record(const std::string& agent, std::size_t index, case_result r) {
@@ -72,6 +75,21 @@ std::optional<verdict> result_store::wait_verdict(const std::string& agent, std:
 result_store::progress result_store::progress_of(const std::string& agent,
                                                  std::size_t index) const {
   std::lock_guard lock(mutex_);
+  return progress_locked(agent, index);
+}
+
+result_store::progress result_store::wait_progress(const std::string& agent, std::size_t index,
+                                                   progress seen,
+                                                   clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  progress now = progress_locked(agent, index);
+  changed_.wait_until(lock, deadline,
+                      [&] { return (now = progress_locked(agent, index)) != seen; });
+  return now;
+}
+
+result_store::progress result_store::progress_locked(const std::string& agent,
+                                                     std::size_t index) const {
   const auto it = agents_.find(agent);
   if (it == agents_.end()) return progress::none;
   if (it->second.running.at(index)) return progress::running;

@@ -41,6 +41,10 @@ class result_store {
   bool wait_idle(const std::optional<std::string>& agent, clock::time_point deadline);
   enum class progress : std::uint8_t { none, running, done };
   progress progress_of(const std::string& agent, std::size_t index) const;
+  // Waits until the case's progress is no longer `seen`, up to `deadline`; returns it then.
+  // --client-cmd follows its client's case by this, woken the moment the case starts or ends.
+  progress wait_progress(const std::string& agent, std::size_t index, progress seen,
+                         clock::time_point deadline) const;
   // Drops the agent's result of the case (--client-cmd runs it afresh).
   void forget(const std::string& agent, std::size_t index);
 
@@ -54,10 +58,11 @@ class result_store {
     std::vector<bool> running;
   };
   agent_state& state_of(const std::string& agent);  // under mutex_
+  progress progress_locked(const std::string& agent, std::size_t index) const;
 
   std::size_t case_count_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  mutable std::condition_variable changed_;
   std::map<std::string, agent_state> agents_;
 };
 
