@@ -66,8 +66,8 @@ case_result not_run_yet(const test_case& c, const std::string& agent) {
 
 // RFC 6455 5.3 across the run: every case's keys in case order (the same order at any --jobs),
 // so a client that restarts one generator with the same seed on every connection, which no
-// single case shows, is caught. Keys of results loaded from an earlier run are not kept in
-// results.json, so only this run's count.
+// single case shows, is caught. Results loaded from an earlier run (a restart with the same
+// --out) bring their keys back from results.json ("client_mask_keys"), so they count too.
 std::optional<case_result> masking_keys_of_the_run(const std::vector<case_result>& cases) {
   std::vector<std::uint32_t> keys;
   for (const auto& c : cases)

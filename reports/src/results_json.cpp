@@ -1,6 +1,8 @@
 #include "wsspec/reports/results_json.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 
 #include "wsspec/reports/observation_text.hpp"
 
@@ -201,6 +203,17 @@ nlohmann::json to_json(const run_summary& run) {
                            {"received_bytes", z->received_bytes},
                            {"received_compressed", z->received_compressed},
                            {"received_ratio", ratio(z->received_compressed, z->received_bytes)}};
+    }
+    // A client's masking keys (serve-cases), so that a restart that reloads this file judges
+    // the run's keys (RFC 6455 5.3) with the earlier cases' keys too.
+    if (!c.client_mask_keys.empty()) {
+      nlohmann::json keys = nlohmann::json::array();
+      for (const std::uint32_t k : c.client_mask_keys) {
+        char buf[9];
+        std::snprintf(buf, sizeof buf, "%08x", k);
+        keys.push_back(buf);
+      }
+      cj["client_mask_keys"] = std::move(keys);
     }
     if (!c.events.empty()) {
       nlohmann::json events = nlohmann::json::array();

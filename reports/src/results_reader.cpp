@@ -1,5 +1,6 @@
 #include "wsspec/reports/results_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <fstream>
@@ -180,6 +181,30 @@ case_result read_case(const json& cj, const std::string& ptr) {
     count("received_bytes", t.received_bytes);
     count("received_compressed", t.received_compressed);
     c.compression = t;
+  }
+  if (const json* keys = member(cj, "client_mask_keys", ptr, false)) {
+    const std::string p = child(ptr, "client_mask_keys");
+    if (!keys->is_array()) wrong_type(*keys, p, "an array of 8-hex-digit masking keys");
+    if (keys->size() > case_result::max_mask_keys)
+      throw bad_value{p, "more than " + std::to_string(case_result::max_mask_keys) +
+                             " masking keys (" + std::to_string(keys->size()) + ")"};
+    c.client_mask_keys.clear();
+    for (std::size_t i = 0; i < keys->size(); ++i) {
+      const std::string k = string_at((*keys)[i], child(p, i));
+      std::uint32_t v = 0;
+      const bool hex =
+          k.size() == 8 && std::all_of(k.begin(), k.end(), [](char ch) {
+            return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+          });
+      if (!hex)
+        throw bad_value{child(p, i),
+                        "expected a masking key of 8 hex digits, got " + quoted((*keys)[i])};
+      for (const char ch : k)
+        v = (v << 4) | static_cast<std::uint32_t>(ch <= '9'   ? ch - '0'
+                                                  : ch <= 'F' ? ch - 'A' + 10
+                                                              : ch - 'a' + 10);
+      c.client_mask_keys.push_back(v);
+    }
   }
   if (const json* rc = member(cj, "remote_close_code", ptr, false); rc && !rc->is_null()) {
     const std::string p = child(ptr, "remote_close_code");
