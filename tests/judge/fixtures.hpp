@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cases/case_loader.hpp"
 #include "judge/closing_grader.hpp"
+#include "judge/payload_digest.hpp"
 #include "judge/step_matcher.hpp"
 
 namespace wsspec::judge_fixtures {
@@ -35,7 +35,7 @@ inline observation target(kind k) {
   o.what = k;
   return o;
 }
-inline std::uint64_t digest(std::string_view s) { return std::hash<std::string_view>{}(s); }
+inline std::uint64_t digest(std::string_view s) { return payload_digest(s); }
 inline observation message(std::uint8_t opcode, std::string_view payload) {
   observation o = target(kind::message);
   o.opcode = opcode;
