@@ -2,22 +2,26 @@
 # client_speed.sh: how long `wsspec serve-cases` takes to test a real client (issue 14), two
 # ways side by side, against their physical floor:
 #
-#   bench/client_speed.sh WSSPEC [--rounds N] [--jobs N] [--timeout S]
+#   bench/client_speed.sh WSSPEC [--rounds N] [--jobs N] [--timeout S] [--with-compression]
 #
-# (a) driver: the whole client catalogue (every case that applies to clients; no compression)
-#     against the npm ws client through tests/targets/clients/ws_driver.js, one node process
+# (a) driver: the whole client catalogue without compression (every case that applies to
+#     clients but the compression area, which the clients here do not offer; with
+#     --with-compression those cases are in, each `unimplemented` at once) against the npm ws client through tests/targets/clients/ws_driver.js, one node process
 #     walking Autobahn's URL protocol (getCaseCount, runCase 1..N, updateReports). Goal: 10 s.
 # (b) client-cmd: the same cases with `--client-cmd 'node tests/targets/ws_echo_client.js {url}'
 #     --jobs N` (default 2): one node process per case. Goal: 30 s.
 # (c) the floor: the median start-up of `node -e 0` and of the client of (b) alone (node,
 #     loading ws, a refused connection, exit; 11 runs each) and, per way, the sum of the cases'
 #     duration_ms in its results.json. Floor of (a): that sum (the driver runs cases one after
-#     the other). Floor of (b): (cases x the client's start + that sum) / jobs.
+#     the other). Floor of (b): the larger of (cases x the client's start + that sum) / jobs
+#     and cases x the client's CPU (user + sys) / cores: a node start is mostly CPU, so two
+#     cores cannot start clients faster than that whatever --jobs is.
 # Wall time runs from starting serve-cases to its exit; each run is bounded by `timeout S`
 # (default 300). N rounds (default 3), (a) and (b) alternating which goes first; medians.
 # It prints each run as it ends, the medians, the ratios to the floors and the slowest cases
 # of the last (a) run. Exit status: 0 measured, 1 a run failed, 2 bad usage.
 set -eu
+set -f  # the --exclude pattern is passed on, never expanded here
 
 python=/usr/bin/python3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,11 +38,13 @@ shift
 rounds=3
 jobs=2
 run_timeout=300
+exclude="compression/*"
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) [ $# -ge 2 ] || usage; rounds=$2; shift 2 ;;
     --jobs) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
     --timeout) [ $# -ge 2 ] || usage; run_timeout=$2; shift 2 ;;
+    --with-compression) exclude=""; shift ;;
     -h | --help) usage ;;
     *) echo "client_speed: unknown argument $1" >&2; usage ;;
   esac
@@ -53,7 +59,7 @@ command -v node >/dev/null || { echo "client_speed: needs node (and tests/target
 # serve-cases saves all of results.json after every case and holds the case's connection slot
 # meanwhile; with the default 64 slots a driver that runs cases back to back gets connections
 # dropped (see bench/README.md). The same option for both ways keeps them comparable.
-serve_opts="--max-connections 4096"
+serve_opts="--max-connections 4096${exclude:+ --exclude $exclude}"
 
 work=$(mktemp -d)
 serve_pid=""
@@ -132,6 +138,11 @@ for i in 1 2 3 4 5 6 7 8 9 10 11; do
 done
 echo "node -e 0:$node_starts s"
 echo "ws_echo_client.js to a closed port:$client_starts s"
+# Its CPU (user + sys) over 11 starts, for the CPU floor of (b).
+# shellcheck disable=SC2016 # expanded by the inner sh
+/usr/bin/time -f '%U %S' -o "$work/client.cpu" sh -c 'i=0; while [ $i -lt 11 ]; do node "$1" ws://127.0.0.1:1/; i=$((i + 1)); done' sh "$targets/ws_echo_client.js"
+client_cpu=$($python -c "import sys; print(f'{sum(float(x) for x in open(sys.argv[1]).read().split()[-2:]) / 11:.4f}')" "$work/client.cpu")
+echo "ws_echo_client.js CPU per start: $client_cpu s"
 
 a_runs="" b_runs=""
 r=1
@@ -147,7 +158,7 @@ while [ $r -le "$rounds" ]; do
   r=$((r + 1))
 done
 
-$python - "$node_starts" "$a_runs" "$b_runs" "$jobs" "$work/a$rounds/ws/results.json" "$client_starts" <<'EOF'
+$python - "$node_starts" "$a_runs" "$b_runs" "$jobs" "$work/a$rounds/ws/results.json" "$client_starts" "$client_cpu" "$(nproc)" <<'EOF'
 import json, statistics, sys
 med = statistics.median
 node = med(float(x) for x in sys.argv[1].split())
@@ -160,10 +171,14 @@ a_wall, a_sum, cases, a_cpu = runs(sys.argv[2])
 b_wall, b_sum, _, b_cpu = runs(sys.argv[3])
 jobs = int(sys.argv[4])
 a_floor = a_sum
-b_floor = (cases * client + b_sum) / jobs
+client_cpu, cores = float(sys.argv[7]), int(sys.argv[8])
+b_floor_wall = (cases * client + b_sum) / jobs
+b_floor_cpu = cases * client_cpu / cores
+b_floor = max(b_floor_wall, b_floor_cpu)
 print(f"\nmedians ({cases} client cases):")
 print(f"  node -e 0                {node * 1000:7.0f} ms   x {cases} cases = {node * cases:6.1f} s")
 print(f"  client start and exit    {client * 1000:7.0f} ms   x {cases} cases = {client * cases:6.1f} s")
+print(f"  client CPU per start     {client_cpu * 1000:7.0f} ms   x {cases} cases / {cores} cores = {b_floor_cpu:6.1f} s")
 print(f"  (a) driver      wall {a_wall:6.1f} s   sum of cases {a_sum:6.1f} s   floor {a_floor:6.1f} s   "
       f"wall/floor {a_wall / a_floor:4.2f}   goal 10 s: {'met' if a_wall <= 10 else 'missed'}")
 print(f"  (b) client-cmd  wall {b_wall:6.1f} s   sum of cases {b_sum:6.1f} s   floor {b_floor:6.1f} s   "
