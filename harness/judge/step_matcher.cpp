@@ -249,7 +249,11 @@ const step_outcome& step_matcher::feed(const observation& o) {
     decide_if_complete();
     return outcome_;
   }
-  if (answers_invalid_ping) {
+  if (answers_invalid_ping && index_of(sent_.rule_breaking_pings, o.preview) >= 0) {
+    mismatch(o,
+             "it answered a ping that was itself invalid, so it processed a frame it had to "
+             "reject instead of failing the connection");
+  } else if (answers_invalid_ping) {
     mismatch(o,
              "it answered a ping wsspec sent after the invalid data, so it went on processing "
              "input it had to reject (RFC 6455 7.1.7: after failing the connection an endpoint "

@@ -34,6 +34,8 @@ struct sent_context {
   std::vector<std::string> pings;  // payloads of the pings sent, in order
   // Pings sent at or after the first byte the reference codec (as a server) rejects.
   std::vector<std::string> invalid_pings;
+  // Of those, the pings that were themselves the first frame to reject.
+  std::vector<std::string> rule_breaking_pings;
   // The barrier ping sent after this step's probed bytes, if one was.
   std::optional<std::string> barrier;
   // The case's sections, cited where a mismatch has no section of its own.

@@ -475,6 +475,7 @@ class case_runner {
     ctx.last_message_digest = last_message_digest_;
     ctx.pings = sent_.pings();
     ctx.invalid_pings = sent_.invalid_pings();
+    ctx.rule_breaking_pings = sent_.rule_breaking_pings();
     ctx.sections = case_.rfc;
     const bool barrier_fits = target_->established() && !tcp_gone() && !peer_sent_close() &&
                               !we_sent_close_ && !target_->awaiting_response() &&

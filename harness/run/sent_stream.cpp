@@ -56,6 +56,7 @@ sent_stream::sent_stream()
       model_assembler_(reference_assembly()) {}
 
 void sent_stream::sent(std::string_view bytes) {
+  invalid_before_last_write_ = state_ == state::invalid;
   const auto span = std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   if (boundary_known_) {
     auto in = span;
@@ -110,7 +111,9 @@ void sent_stream::model(std::span<const std::uint8_t> in) {
 
 void sent_stream::sent_ping(const std::string& payload) {
   pings_.push_back(payload);
-  if (state_ == state::invalid) invalid_pings_.push_back(payload);
+  if (state_ != state::invalid) return;
+  invalid_pings_.push_back(payload);
+  if (!invalid_before_last_write_) rule_breaking_pings_.push_back(payload);
 }
 
 }  // namespace wsspec

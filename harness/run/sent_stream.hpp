@@ -42,6 +42,11 @@ class sent_stream {
 
   const std::vector<std::string>& pings() const noexcept { return pings_; }
   const std::vector<std::string>& invalid_pings() const noexcept { return invalid_pings_; }
+  // Of those, the pings that were themselves the first thing to reject (a ping with RSV1 set,
+  // fragmented, unmasked...): a pong to one answers the bad frame, not something after it.
+  const std::vector<std::string>& rule_breaking_pings() const noexcept {
+    return rule_breaking_pings_;
+  }
 
  private:
   enum class state : std::uint8_t { valid, invalid, unknown };
@@ -51,8 +56,9 @@ class sent_stream {
   codec::frame_decoder model_decoder_;        // the reference server's view: frames,
   codec::message_assembler model_assembler_;  // and the rules that span frames
   state state_ = state::valid;
+  bool invalid_before_last_write_ = false;
   bool peer_is_client_ = false;
-  std::vector<std::string> pings_, invalid_pings_;
+  std::vector<std::string> pings_, invalid_pings_, rule_breaking_pings_;
 };
 
 }  // namespace wsspec

@@ -40,6 +40,24 @@ TEST(SentStream, AServerRejectsUnmaskedFrames) {
   EXPECT_EQ(broken.invalid_pings(), std::vector<std::string>{"p"});
 }
 
+// A ping that is itself the first invalid frame (unmasked, to a server) is a rule-breaking
+// ping; a ping after it is only an invalid one: the judge says which a pong answered.
+TEST(SentStream, TellsAPingThatBreaksTheRuleFromOneAfterIt) {
+  sent_stream s;
+  s.sent(frame(0x1, "hello", true));
+  s.sent(frame(0x9, "bad", false));
+  s.sent_ping("bad");
+  send_ping(s, true);
+  EXPECT_EQ(s.invalid_pings(), (std::vector<std::string>{"bad", "p"}));
+  EXPECT_EQ(s.rule_breaking_pings(), std::vector<std::string>{"bad"});
+
+  sent_stream after;
+  after.sent(frame(0x1, "hello", false));
+  send_ping(after, true);
+  EXPECT_EQ(after.invalid_pings(), std::vector<std::string>{"p"});
+  EXPECT_TRUE(after.rule_breaking_pings().empty());
+}
+
 // Testing a client (serve-cases): the same rule mirrored. Unmasked server frames are valid, so
 // a pong to a later ping is no reaction to rejected input; a masked one is what a client must
 // reject.

@@ -112,6 +112,11 @@ class sent {
     invalid_pings_ = std::move(p);
     return *this;
   }
+  // Pings that were themselves the first invalid frame (also invalid pings).
+  sent& rule_breaking_pings(std::vector<std::string> p) {
+    rule_breaking_pings_ = std::move(p);
+    return *this;
+  }
   sent& barrier(std::string b) {
     barrier_ = std::move(b);
     return *this;
@@ -126,6 +131,7 @@ class sent {
     c.last_message_digest = digest(last_message_);
     c.pings = pings_;
     c.invalid_pings = invalid_pings_;
+    c.rule_breaking_pings = rule_breaking_pings_;
     c.barrier = barrier_;
     c.sections = sections_;
     return c;
@@ -133,7 +139,7 @@ class sent {
 
  private:
   std::string last_message_;
-  std::vector<std::string> pings_, invalid_pings_;
+  std::vector<std::string> pings_, invalid_pings_, rule_breaking_pings_;
   std::optional<std::string> barrier_;
   std::vector<std::string> sections_ = {"5.2"};
 };

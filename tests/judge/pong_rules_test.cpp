@@ -73,6 +73,15 @@ TEST(PongRules, Fixtures) {
        "bytes: 66 72 61 67 6d 65 6e 74 31 |fragment1|: it answered a ping wsspec sent after the "
        "invalid data, so it went on processing input it had to reject (RFC 6455 7.1.7: after "
        "failing the connection an endpoint MUST NOT process further data)"},
+      {"a pong answering a ping that was itself the invalid frame says so",
+       R"([{"fail": {"codes": [1002]}}])",
+       sent().pings({"rsv1"}).invalid_pings({"rsv1"}).rule_breaking_pings({"rsv1"}),
+       {pong("rsv1")},
+       mismatched,
+       verdict::fail,
+       "expected the target failing the connection (close 1002, or a TCP drop); got a pong of 4 "
+       "bytes: 72 73 76 31 |rsv1|: it answered a ping that was itself invalid, so it processed a "
+       "frame it had to reject instead of failing the connection (RFC 6455 5.2)"},
       {"a pong to a valid ping sent before the invalid data is fine",
        R"([{"fail": {"codes": [1002]}}])",
        sent().pings({"ok"}).invalid_pings({}),
