@@ -5,27 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
-#include <vector>
-
-#include "cases/case_loader.hpp"
+#include "client_under_test.hpp"  // builtin(): the catalogue, loaded once
 
 namespace wsspec {
 namespace {
 
-const test_case& builtin(const std::string& id) {
-  static const std::vector<test_case> cases = [] {
-    std::vector<test_case> c;
-    case_error e;
-    EXPECT_TRUE(load_builtin_cases(c, e)) << e.to_string();
-    return c;
-  }();
-  for (const auto& c : cases)
-    if (c.id == id) return c;
-  ADD_FAILURE() << "no built-in case " << id;
-  static const test_case none;
-  return none;
-}
+using test::builtin;
 
 TEST(CaseWeight, SizesBuiltInCases) {
   EXPECT_EQ(weight_of(builtin("framing/text-length-0")), case_weight::light);
