@@ -1168,6 +1168,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   std::uint32_t longest_expect = 0;
   std::string compressed_ptr;  // the first compressed send_message, for its error
   std::string must_decline_ptr;
+  std::string needs_offer_ptr;
   std::string peer_ptr;
   visit_object(
       doc, "", "a case",
@@ -1251,6 +1252,11 @@ test_case parse_case(const ojson& doc, std::string_view area) {
           c.deflate_must_decline = as_bool(x, q);
           must_decline_ptr = q;
         }},
+       {"needs_extension_offer",
+        [&](const ojson& x, const std::string& q) {
+          c.needs_extension_offer = as_bool(x, q);
+          needs_offer_ptr = q;
+        }},
        {"repeat",
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
@@ -1295,6 +1301,9 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         true}});
   if (c.deflate_must_decline) check_must_decline(c, must_decline_ptr, compressed_ptr);
   check_peer(c, peer_ptr);
+  if (c.needs_extension_offer && peer_of(c) != case_peer::client)
+    fail(needs_offer_ptr,
+         "\"needs_extension_offer\" is about the offer of a client under test: peer \"client\"");
   if (!compressed_ptr.empty() && !c.deflate) {
     fail(compressed_ptr,
          "a compressed message needs the case's \"deflate\" offer (RFC 7692: RSV1 means "

@@ -197,6 +197,9 @@ struct test_case {
   // parameter not defined for offers, an invalid value, a duplicate): a 101 that declines it
   // passes and the steps run uncompressed; one that accepts it fails.
   bool deflate_must_decline = false;
+  // A client case about the extensions the client offers (RFC 6455 9.1): a client whose opening
+  // request offers none gets the case's 101 and is unimplemented, the steps not run.
+  bool needs_extension_offer = false;
   // The case file's "peer"; absent: peer_of() decides from the steps.
   std::optional<case_peer> peer;
   std::string source;  // "file.json" (+ "#/matrix/3") for messages

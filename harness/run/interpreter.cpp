@@ -552,6 +552,13 @@ class case_runner {
                      "); RFC 7692 lets a client not offer it");
       return false;
     }
+    // A case about the extensions a client offered has nothing to test without an offer.
+    if (case_.needs_extension_offer && target_->client_request().extensions.empty()) {
+      raise_data(verdict::unimplemented,
+                 "the client offered no extension (its request has no Sec-WebSocket-Extensions); "
+                 "RFC 6455 9.1 lets a client offer none");
+      return false;
+    }
     return true;
   }
 

@@ -1222,5 +1222,24 @@ TEST(CaseLoaderDeflate, MustDeclineNeedsAnOfferEveryServerDeclines) {
   expect_error(doc, "/deflate_must_decline", "expected true or false");
 }
 
+// needs_extension_offer: a client case about the extensions the client offered (RFC 6455 9.1);
+// it means nothing to a server under test.
+TEST(CaseLoader, NeedsExtensionOfferIsForClientCases) {
+  ojson doc = base_case();
+  doc["needs_extension_offer"] = true;
+  doc["peer"] = "client";
+  const loaded r = load(doc.dump());
+  ASSERT_TRUE(r.ok) << r.error.to_string();
+  EXPECT_TRUE(r.cases[0].needs_extension_offer);
+  doc["peer"] = "both";
+  expect_error(doc, "/needs_extension_offer", "peer \"client\"");
+  doc.erase("peer");
+  expect_error(doc, "/needs_extension_offer", "peer \"client\"");
+  doc["steps"] = ojson::parse(R"([{"respond": {}}])");
+  EXPECT_TRUE(load(doc.dump()).ok);  // a respond step makes it a client case
+  doc["needs_extension_offer"] = 1;
+  expect_error(doc, "/needs_extension_offer", "expected true or false");
+}
+
 }  // namespace
 }  // namespace wsspec

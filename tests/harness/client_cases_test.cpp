@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <functional>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +21,8 @@
 #include "client_under_test.hpp"
 #include "run/interpreter.hpp"
 #include "run/opening_response.hpp"
+#include "run/payload.hpp"
+#include "wsspec/codec/deflater.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/inflater.hpp"
 
@@ -429,6 +433,162 @@ TEST(ClientCases, AClientThatInflatesWithoutNegotiationFails) {
     ASSERT_NE(echo, r.events.end()) << r.reason;
     EXPECT_NE(r.reason.find("got a text message of 5 bytes"), std::string::npos) << r.reason;
   }
+}
+
+// RFC 6455 7.1.7 and 7.3: a client does not close on its own. client/idle-no-close echoes one
+// message, stays quiet for 2 s, then pings.
+TEST(ClientCases, WsClientKeepsAnIdleConnectionOpen) {
+  const auto r = against_ws_client(builtin("client/idle-no-close"));
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+  EXPECT_FALSE(r.target_failed_connection);
+  EXPECT_GE(r.duration_ms, 2000.0);  // the quiet was waited out, not cut short by a barrier
+}
+
+// Echoes, pongs and answers wsspec's close: what a conforming echo client does.
+TEST(ClientCases, AnEchoClientThatWaitsPassesTheIdleCase) {
+  const auto r = against_raw_client(builtin("client/idle-no-close"), rsv1_blind_echo);
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+}
+
+// Echoes the first message, waits `quiet_ms`, then closes: with a close frame (1000, then reads
+// until wsspec closes TCP) or by closing TCP.
+std::function<void(int, std::string)> echo_then_close(int quiet_ms, bool close_frame) {
+  return [=](int s, std::string in) {
+    std::size_t size = 0;
+    std::string out;
+    while ((out = masked_echo(in, 0, size)).empty() && read_more(s, in, in.size() + 1)) {
+    }
+    (void)!::write(s, out.data(), out.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(quiet_ms));
+    if (!close_frame) return;
+    const std::string close = masked_echo("\x88\x02\x03\xe8", 0, size);
+    (void)!::write(s, close.data(), close.size());
+    std::array<char, 4096> buf;
+    while (::read(s, buf.data(), buf.size()) > 0) {
+    }
+  };
+}
+
+// A client that closes an idle connection, at once or after 0.5 s, with a close frame or by
+// closing TCP: non-strict (SHOULD NOT), with the case's note as the reason.
+TEST(ClientCases, AClientThatClosesAnIdleConnectionIsNonStrict) {
+  for (const int quiet : {0, 500}) {
+    for (const bool frame : {true, false}) {
+      const auto r =
+          against_raw_client(builtin("client/idle-no-close"), echo_then_close(quiet, frame));
+      EXPECT_EQ(r.data, verdict::non_strict) << quiet << " " << frame << ": " << r.reason;
+      EXPECT_NE(r.reason.find(frame ? "the client sent a close frame on an idle connection"
+                                    : "the client closed TCP on an idle connection"),
+                std::string::npos)
+          << quiet << " " << frame << ": " << r.reason;
+      EXPECT_NE(r.reason.find("SHOULD NOT close"), std::string::npos) << r.reason;
+      EXPECT_LT(r.duration_ms, 2000.0) << "decided by the close, not the quiet";
+    }
+  }
+}
+
+// RFC 6455 9.1: a client uses only the extensions the 101 accepted. client/extension-offer-
+// declined answers an offer with a 101 that accepts none and sends 4 KiB (ws compresses from
+// 1 KiB when permessage-deflate is agreed).
+TEST(ClientCases, TheDeclinedOfferCaseNeedsAnOffer) {
+  const test_case c = builtin("client/extension-offer-declined");
+  EXPECT_EQ(peer_of(c), case_peer::client);
+  EXPECT_TRUE(c.needs_extension_offer);
+  EXPECT_FALSE(c.deflate);  // wsspec's 101 accepts nothing
+  const auto& m = std::get<send_message>(c.steps.at(0));
+  EXPECT_GE(payload_size(m.payload), 1024u);
+}
+
+// ws offers permessage-deflate, reads the 101 that does not accept it, and echoes in plain
+// frames. Without an offer it has nothing to misuse: unimplemented, the message never sent.
+TEST(ClientCases, WsClientUsesNoExtensionTheServerDidNotAccept) {
+  const test_case c = builtin("client/extension-offer-declined");
+  const auto r = against_ws_client(c, true);
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+  const auto echo = std::find_if(r.events.begin(), r.events.end(),
+                                 [](const observation& o) { return o.what == kind::message; });
+  ASSERT_NE(echo, r.events.end());
+  EXPECT_EQ(echo->size, 4096u);
+  const auto plain = against_ws_client(c, false);
+  EXPECT_EQ(plain.data, verdict::unimplemented) << plain.reason;
+  EXPECT_NE(plain.reason.find("the client offered no extension"), std::string::npos)
+      << plain.reason;
+  EXPECT_FALSE(std::any_of(plain.events.begin(), plain.events.end(),
+                           [](const observation& o) { return o.what == kind::sent_message; }));
+}
+
+// Reads one unmasked frame (7- or 16-bit length) at `at`; false when the peer is gone.
+bool read_frame(int s, std::string& in, std::size_t& at, std::uint8_t& b0, std::string& payload) {
+  if (!read_more(s, in, at + 2)) return false;
+  std::size_t len = static_cast<std::uint8_t>(in[at + 1]) & 0x7f, head = 2;
+  if (len == 126) {
+    if (!read_more(s, in, at + 4)) return false;
+    len = (std::size_t{static_cast<std::uint8_t>(in[at + 2])} << 8) |
+          static_cast<std::uint8_t>(in[at + 3]);
+    head = 4;
+  }
+  if (!read_more(s, in, at + head + len)) return false;
+  b0 = static_cast<std::uint8_t>(in[at]);
+  payload = in.substr(at + head, len);
+  at += head + len;
+  return true;
+}
+
+// One masked frame of up to 65535 bytes, with a fresh random key.
+std::string masked_frame(std::uint8_t b0, const std::string& payload) {
+  std::string out{static_cast<char>(b0)};
+  if (payload.size() < 126) {
+    out += static_cast<char>(0x80 | payload.size());
+  } else {
+    out += static_cast<char>(0x80 | 126);
+    out += static_cast<char>(payload.size() >> 8);
+    out += static_cast<char>(payload.size() & 0xff);
+  }
+  static std::random_device rd;
+  const std::uint32_t k = rd();
+  const std::array<char, 4> key = {char(k >> 24), char(k >> 16), char(k >> 8), char(k)};
+  out.append(key.data(), 4);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    out += static_cast<char>(payload[i] ^ key[i % 4]);
+  return out;
+}
+
+// Offers permessage-deflate, then echoes the first message (compressed with RSV1 when
+// `compress`, as if the offer had been accepted) and answers wsspec's close.
+std::function<void(int, std::string)> echo_first_message(bool compress) {
+  return [=](int s, std::string in) {
+    std::size_t at = 0;
+    std::uint8_t b0 = 0;
+    std::string payload;
+    if (!read_frame(s, in, at, b0, payload)) return;
+    std::string out = masked_frame(b0, payload);
+    if (compress) {
+      codec::deflater d;
+      const auto packed = d.compress(
+          std::span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()));
+      out = masked_frame(static_cast<std::uint8_t>(b0 | 0x40),
+                         std::string(packed.begin(), packed.end()));
+    }
+    (void)!::write(s, out.data(), out.size());
+    while (read_frame(s, in, at, b0, payload)) {
+      if ((b0 & 0x0f) != 8) continue;
+      const std::string close = masked_frame(0x88, payload);
+      (void)!::write(s, close.data(), close.size());
+    }
+  };
+}
+
+TEST(ClientCases, AClientThatCompressesWithoutAgreementFails) {
+  const test_case c = builtin("client/extension-offer-declined");
+  const auto r = against_raw_client(c, echo_first_message(true), request_offering_deflate());
+  EXPECT_EQ(r.data, verdict::fail) << r.reason;
+  EXPECT_NE(r.reason.find("no negotiated extension defines it"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("5.2"), std::string::npos) << r.reason;
+  // The same client echoing plain frames passes; without an offer the case is not run.
+  const auto plain = against_raw_client(c, echo_first_message(false), request_offering_deflate());
+  EXPECT_EQ(plain.overall, verdict::pass) << plain.reason << " / " << plain.closing_reason;
+  const auto none = against_raw_client(c, echo_first_message(true));
+  EXPECT_EQ(none.data, verdict::unimplemented) << none.reason;
 }
 
 }  // namespace
