@@ -829,9 +829,13 @@ respond_spec parse_respond(const ojson& v, const std::string& ptr) {
                    edit("set");
                    r.set = parse_header_lines(x, q, "set");
                  }},
-                {"raw", [&](const ojson& x, const std::string& q) {
+                {"raw",
+                 [&](const ojson& x, const std::string& q) {
                    r.raw = as_nonempty_string(x, q);
                    raw_ptr = q;
+                 }},
+                {"delay_ms", [&](const ojson& x, const std::string& q) {
+                   r.delay_ms = static_cast<std::uint32_t>(as_uint(x, q, 1, 60000));
                  }}});
   if (r.raw && !edit_key.empty()) {
     fail(raw_ptr,
@@ -1308,6 +1312,13 @@ test_case parse_case(const ojson& doc, std::string_view area) {
     fail(compressed_ptr,
          "a compressed message needs the case's \"deflate\" offer (RFC 7692: RSV1 means "
          "compressed only once permessage-deflate is agreed)");
+  }
+  if (const auto* r = c.steps.empty() ? nullptr : std::get_if<respond_spec>(&c.steps.front());
+      r && r->delay_ms >= c.timeout_ms) {
+    fail("/steps/0/respond/delay_ms", "the response waits " + std::to_string(r->delay_ms) +
+                                          " ms, not less than the case's time-out of " +
+                                          std::to_string(c.timeout_ms) + " ms" +
+                                          (case_timeout ? "" : " (the default)"));
   }
   if (longest_expect > c.timeout_ms) {
     fail(expect_timeout_ptr, "this expect waits " + std::to_string(longest_expect) +

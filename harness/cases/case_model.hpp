@@ -152,6 +152,9 @@ struct respond_spec {
   std::vector<std::string> remove;                       // header names, case-insensitive
   std::vector<std::pair<std::string, std::string>> set;  // replace the value (or add)
   std::optional<std::string> raw;  // the whole response head verbatim (overrides the rest)
+  // Wait this long after the client's request before answering; a client that sends anything
+  // meanwhile (or with its request) fails the case: RFC 6455 4.1, it waits for the response.
+  std::uint32_t delay_ms = 0;
 
   bool operator==(const respond_spec&) const = default;
 };

@@ -160,6 +160,7 @@ ojson step_json(const respond_spec& r) {
     if (!r.remove.empty()) o["remove"] = r.remove;
     if (!r.set.empty()) o["set"] = header_lines(r.set);
   }
+  if (r.delay_ms) o["delay_ms"] = r.delay_ms;
   return {{"respond", o}};
 }
 

@@ -525,6 +525,10 @@ class case_runner {
       compression = answer_deflate(target_->client_request().extensions, *case_.deflate);
       if (compression) answer.set.push_back({"Sec-WebSocket-Extensions", compression->header});
     }
+    // RFC 6455 4.1: a client sends nothing more until the response has come; a delayed one
+    // gives it the time to break that.
+    std::size_t early = 0;
+    if (answer.delay_ms) early = target_->bytes_before_response(answer.delay_ms);
     const std::string head = build_opening_response(answer, target_->client_request().key);
     observation r = sent(kind::sent_response);
     r.status = status_of_head(head);
@@ -543,6 +547,15 @@ class case_runner {
     }
     target_->established_by_us();
     if (!write(head, {}, false)) return false;
+    if (early) {
+      raise_data(verdict::fail, "the client sent " + std::to_string(early) +
+                                    " bytes after its opening request and before wsspec's "
+                                    "response (held back " +
+                                    std::to_string(answer.delay_ms) +
+                                    " ms); RFC 6455 4.1: a client MUST wait for the response "
+                                    "before sending anything more");
+      return false;
+    }
     if (case_.deflate && !compression) {
       raise_data(verdict::unimplemented,
                  "the client offered no permessage-deflate wsspec could accept (its offer: " +

@@ -116,6 +116,16 @@ observation target_reader::next(std::uint32_t idle_ms, bool own_only) {
   }
 }
 
+std::size_t target_reader::bytes_before_response(std::uint32_t ms) {
+  while (early_frames_.empty() && !tcp_gone_) {
+    const auto stop = fill(ms, true, false);
+    early_frames_ += http_inbox_;
+    http_inbox_.clear();
+    if (stop) break;
+  }
+  return early_frames_.size();
+}
+
 // Reads more bytes; an observation when nothing more can come (TCP end, idle time-out).
 std::optional<observation> target_reader::fill(std::uint32_t idle_ms, bool own_only,
                                                bool for_frames) {

@@ -80,6 +80,10 @@ class target_reader {
                            early_frames_.size()));
     early_frames_.clear();
   }
+  // Before wsspec answers the client's request: waits until the client has been quiet for `ms`
+  // (or has sent something, or closed TCP) and returns how many bytes it sent after its
+  // request; they stay for the frame reader.
+  std::size_t bytes_before_response(std::uint32_t ms);
   // The next thing the target did, or how waiting for it ended (TCP end, idle time-out).
   observation next(std::uint32_t idle_ms, bool own_only);
 

@@ -1241,5 +1241,20 @@ TEST(CaseLoader, NeedsExtensionOfferIsForClientCases) {
   expect_error(doc, "/needs_extension_offer", "expected true or false");
 }
 
+// respond.delay_ms: the response held back, within the case's time-out.
+TEST(CaseLoader, RespondDelayFitsTheCase) {
+  ojson doc = base_case();
+  doc["steps"] = ojson::parse(R"([{"respond": {"delay_ms": 1000}}])");
+  const loaded r = load(doc.dump());
+  ASSERT_TRUE(r.ok) << r.error.to_string();
+  EXPECT_EQ(std::get<respond_spec>(r.cases[0].steps[0]).delay_ms, 1000u);
+  doc["steps"][0]["respond"]["delay_ms"] = 5000;
+  expect_error(doc, "/steps/0/respond/delay_ms", "not less than the case's time-out of 5000 ms");
+  doc["timeout_ms"] = 6000;
+  EXPECT_TRUE(load(doc.dump()).ok);
+  doc["steps"][0]["respond"]["delay_ms"] = 0;
+  expect_error(doc, "/steps/0/respond/delay_ms", "0 is out of range (1..60000)");
+}
+
 }  // namespace
 }  // namespace wsspec

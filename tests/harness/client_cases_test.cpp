@@ -88,11 +88,12 @@ std::string masked_echo(const std::string& in, std::size_t at, std::size_t& fram
   return out;
 }
 
-// A raw client: sends `request`, reads the response head, then hands the socket and what came
-// after the head to `then`, and closes when it returns.
+// A raw client: sends `request` (then calls `after_request`, if given), reads the response head,
+// then hands the socket and what came after the head to `then`, and closes when it returns.
 case_result against_raw_client(const test_case& c,
                                const std::function<void(int, std::string)>& then,
-                               const std::string& request = valid_request) {
+                               const std::string& request = valid_request,
+                               const std::function<void(int)>& after_request = {}) {
   listener l;
   std::thread client([&] {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -102,6 +103,7 @@ case_result against_raw_client(const test_case& c,
     a.sin_port = htons(l.port());
     if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
       (void)!::write(s, request.data(), request.size());
+      if (after_request) after_request(s);
       std::string in;
       std::size_t end = std::string::npos;
       std::array<char, 4096> buf;
@@ -589,6 +591,50 @@ TEST(ClientCases, AClientThatCompressesWithoutAgreementFails) {
   EXPECT_EQ(plain.overall, verdict::pass) << plain.reason << " / " << plain.closing_reason;
   const auto none = against_raw_client(c, echo_first_message(true));
   EXPECT_EQ(none.data, verdict::unimplemented) << none.reason;
+}
+
+// RFC 6455 4.1: a client waits for the response. client/waits-for-response holds the 101 back
+// for 1 s.
+TEST(ClientCases, WsClientWaitsForTheDelayedResponse) {
+  const auto r = against_ws_client(builtin("client/waits-for-response"));
+  EXPECT_EQ(r.overall, verdict::pass) << r.reason << " / " << r.closing_reason;
+  EXPECT_GE(r.duration_ms, 1000.0);
+  const auto response = std::find_if(r.events.begin(), r.events.end(), [](const observation& o) {
+    return o.what == kind::sent_response;
+  });
+  ASSERT_NE(response, r.events.end());
+  EXPECT_GE(response->t_ms, 1000.0);  // sent after the wait
+}
+
+// A client that sends its first frame without waiting for the 101: in the same write as its
+// request, or 0.2 s later (while wsspec holds the response back). Both fail; the same client
+// echoing after the response passes.
+TEST(ClientCases, AClientThatSendsBeforeTheResponseFails) {
+  const test_case c = builtin("client/waits-for-response");
+  std::size_t size = 0;
+  const std::string early = masked_echo(
+      "\x81\x05"
+      "early",
+      0, size);
+  const auto echo = echo_first_message(false);  // and answers wsspec's close
+
+  const auto with_request = against_raw_client(c, echo, valid_request + early);
+  EXPECT_EQ(with_request.data, verdict::fail) << with_request.reason;
+  EXPECT_NE(with_request.reason.find("the client sent 11 bytes after its opening request and "
+                                     "before wsspec's response"),
+            std::string::npos)
+      << with_request.reason;
+  EXPECT_NE(with_request.reason.find("MUST wait for the response"), std::string::npos);
+  const auto during_wait = against_raw_client(c, echo, valid_request, [&](int s) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    (void)!::write(s, early.data(), early.size());
+  });
+  EXPECT_EQ(during_wait.data, verdict::fail) << during_wait.reason;
+  EXPECT_NE(during_wait.reason.find("the client sent 11 bytes"), std::string::npos)
+      << during_wait.reason;
+  EXPECT_LT(during_wait.duration_ms, 1000.0) << "decided by the early bytes, not the wait";
+  const auto patient = against_raw_client(c, echo);
+  EXPECT_EQ(patient.overall, verdict::pass) << patient.reason << " / " << patient.closing_reason;
 }
 
 }  // namespace
