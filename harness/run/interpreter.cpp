@@ -377,6 +377,15 @@ class case_runner {
     }
     record(o);
     write(wire, m.shape);
+    // Kept for the next message, but not a 16 MiB one: the case goes on to read its echo.
+    release_if_large(wire_);
+    release_if_large(send_payload_);
+    release_if_large(packed_);
+  }
+
+  template <class Buffer>
+  static void release_if_large(Buffer& b) {
+    if (b.capacity() > kept_send_buffer) Buffer().swap(b);
   }
 
   // Sent by serve_handshake(), before the steps run.
@@ -731,8 +740,10 @@ class case_runner {
   case_result::compression_traffic compression_;
   opening_request request_;
   sent_stream sent_;
-  std::string message_so_far_;       // the message being sent frame by frame
-  std::string wire_, send_payload_;  // do_send(send_message)'s buffers, reused
+  std::string message_so_far_;  // the message being sent frame by frame
+  // do_send(send_message)'s buffers, reused up to kept_send_buffer bytes each.
+  static constexpr std::size_t kept_send_buffer = std::size_t{1} << 20;
+  std::string wire_, send_payload_;
   std::vector<std::uint8_t> packed_;
   std::uint64_t last_message_size_ = 0, last_message_digest_ = payload_digest(std::string_view());
   std::uint32_t barriers_sent_ = 0;
