@@ -39,7 +39,6 @@ const std::map<std::string, std::string>& not_yet_covered() {
   static const std::map<std::string, std::string> m = {
       {"6455-4.1-client-sni", "needs wss:// in serve-cases"},
       {"6455-4.1-client-browser-origin", "needs to know the client is a browser"},
-      {"6455-4.1-client-unique-subprotocols", "needs a client told to offer subprotocols"},
       {"6455-7.2.1-client-fails-on-lost-transport",
        "needs a step that ends wsspec's sending half (a TCP FIN without a close frame) and expects "
        "the client to close its end; after a reset nothing more is on the wire"},

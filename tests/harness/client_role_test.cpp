@@ -96,6 +96,16 @@ case_result against_raw_client(const test_case& c, const std::string& request,
   return r;
 }
 
+// A masked text frame: what a client echoes.
+std::string masked_text(const std::string& payload) {
+  std::string wire;
+  std::mt19937 keys;
+  frame_spec f;
+  f.opcode = 0x1;
+  append_frame(wire, f, payload, keys);
+  return wire;
+}
+
 const std::string valid_request =
     "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -133,6 +143,27 @@ TEST(CaseForClient, ARequestWithoutAKeyFailsAndIsRefused) {
                                [](const observation& o) { return o.what == kind::sent_response; });
   ASSERT_NE(it, r.events.end());
   EXPECT_EQ(it->status, 400);
+}
+
+// RFC 6455 4.1: the subprotocols a client offers MUST be unique; wsspec answers 400 and fails
+// client/valid-request, which names the rule. The same offer without the repeat passes: the 101
+// accepts no subprotocol, which a client that offered some may take (4.1 lets it).
+TEST(CaseForClient, ARequestOfferingASubprotocolTwiceFails) {
+  const std::string echo = masked_text("Hello, client");
+  auto offering = [](const char* protocols) {
+    std::string request = valid_request;
+    request.insert(request.size() - 2,
+                   std::string("Sec-WebSocket-Protocol: ") + protocols + "\r\n");
+    return request;
+  };
+  const auto twice =
+      against_raw_client(builtin("client/valid-request"), offering("chat, chat"), echo);
+  EXPECT_EQ(twice.data, verdict::fail) << twice.reason;
+  EXPECT_EQ(twice.first_violation.request, codec::request_error::duplicate_protocol)
+      << twice.reason;
+  const auto once =
+      against_raw_client(builtin("client/valid-request"), offering("chat, superchat"), echo);
+  EXPECT_EQ(once.data, verdict::pass) << once.reason;
 }
 
 // Autobahn 12.1.1 against a client: wsspec accepts ws's offer, 1000 compressed messages each
