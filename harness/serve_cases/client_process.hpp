@@ -40,8 +40,7 @@ class client_process {
 
  private:
   // Waits up to `t` for the process to end, without reaping it. A pidfd wakes the wait the
-  // moment it ends: a 10 ms sleep-and-check cost each case that much before the next could
-  // start, 3 s over a catalogue at --jobs 2.
+  // moment it ends, where a 10 ms sleep-and-check held the job's next client back up to 10 ms.
   void wait_for_exit(std::chrono::milliseconds t);
   void forget();  // after reaping: closes the pidfd
 
