@@ -60,6 +60,8 @@ bool waits_on_clock(const test_case& c) {
       if (delayed(m->shape)) return true;
     } else if (const auto* r = std::get_if<send_raw>(&s)) {
       if (delayed(r->shape)) return true;
+    } else if (const auto* a = std::get_if<respond_spec>(&s)) {
+      if (a->delay_ms > 0) return true;  // a response held back
     }
   }
   return false;

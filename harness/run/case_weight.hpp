@@ -21,8 +21,9 @@ case_weight weight_of(const test_case& c);
 // alone while the other jobs have nothing left (longest-processing-time-first).
 std::uint64_t wire_cost(const test_case& c);
 
-// The case waits on the clock somewhere (a silence a ping cannot prove, or writes spread out
-// in time): started first among its peers, so its waiting overlaps other cases' work.
+// The case waits on the clock somewhere (a silence a ping cannot prove, writes spread out in
+// time, a response held back): started first among its peers, so its waiting overlaps other
+// cases' work.
 bool waits_on_clock(const test_case& c);
 
 }  // namespace wsspec

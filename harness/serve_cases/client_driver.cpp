@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <semaphore>
 #include <thread>
 
+#include "run/case_weight.hpp"
 #include "serve_cases/client_process.hpp"
 
 namespace wsspec::serve_cases {
@@ -44,10 +46,36 @@ std::string seconds_text(std::chrono::milliseconds d) {
   return ms % 1000 ? std::to_string(ms) + " ms" : std::to_string(ms / 1000) + " s";
 }
 
+// One of the --jobs slots for clients that are starting, held from the start of a client until
+// its case is under way (or it has failed to connect).
+class start_slot {
+ public:
+  explicit start_slot(std::counting_semaphore<>& slots) : slots_(slots) {}
+  start_slot(const start_slot&) = delete;
+  start_slot& operator=(const start_slot&) = delete;
+  ~start_slot() { release(); }
+  // Waits for a free slot; false when stop() said so first.
+  bool acquire(const std::function<bool()>& stop) {
+    while (!slots_.try_acquire_for(std::chrono::milliseconds(100)))
+      if (stop()) return false;
+    held_ = true;
+    return true;
+  }
+  void release() {
+    if (held_) slots_.release();
+    held_ = false;
+  }
+
+ private:
+  std::counting_semaphore<>& slots_;
+  bool held_ = false;
+};
+
 // One case: start the client, wait for its result or a reason why there is none, stop it.
+// `slot` is held on entry and handed on once the case is under way.
 void drive_one(const test_case& c, std::size_t index, const client_driver_options& o,
                result_store& store, const std::function<void(std::size_t, case_result)>& record,
-               const std::function<bool()>& stop) {
+               const std::function<bool()>& stop, start_slot& slot) {
   store.forget(o.agent, index);
   const std::string url = run_case_url(o.base_url, index, o.agent);
   client_process client;
@@ -65,6 +93,7 @@ void drive_one(const test_case& c, std::size_t index, const client_driver_option
   bool exited = false;
   result_store::progress p = store.progress_of(o.agent, index);
   while (!stop()) {
+    if (p != result_store::progress::none) slot.release();
     if (p == result_store::progress::done) break;
     const auto now = clock::now();
     if (p == result_store::progress::none) {
@@ -99,18 +128,32 @@ void drive_clients(const std::vector<test_case>& cases, const std::vector<std::s
                    const client_driver_options& options, result_store& store,
                    const std::function<void(std::size_t, case_result)>& record,
                    const std::function<bool()>& stop) {
+  // Cases that wait on the clock (seconds of quiet, a held-back response) start first, so their
+  // waiting overlaps the other clients' starts instead of ending the run alone.
+  std::vector<std::size_t> order = which;
+  std::stable_partition(order.begin(), order.end(),
+                        [&](std::size_t i) { return waits_on_clock(cases[i]); });
+  // Starting a client is what costs: a node or python start is tens of milliseconds of CPU,
+  // while most cases then take a few. So --jobs bounds the clients starting at once, and a
+  // client whose case is under way hands its slot on: up to 2 x jobs clients are alive at once,
+  // and a case that waits seconds on the clock does not hold the others back. Each case is
+  // still its own client and connection, so verdicts do not depend on this.
+  const unsigned jobs =
+      std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(order.size())));
+  std::counting_semaphore<> starting(jobs);
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     while (!stop()) {
+      start_slot slot(starting);
+      if (!slot.acquire(stop)) return;
       const std::size_t k = next.fetch_add(1);
-      if (k >= which.size()) return;
-      drive_one(cases[which[k]], which[k], options, store, record, stop);
+      if (k >= order.size()) return;
+      drive_one(cases[order[k]], order[k], options, store, record, stop, slot);
     }
   };
-  const unsigned jobs =
-      std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(which.size())));
+  const unsigned workers = std::min<unsigned>(2 * jobs, static_cast<unsigned>(order.size()));
   std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  for (unsigned j = 1; j < workers; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
 }

@@ -1,7 +1,8 @@
 // `--client-cmd`: no driver needed. For each selected case wsspec starts the client with the
 // case's runCase URL, waits for that case's result (the client connects, the listener runs the
-// case), and stops the client. --jobs N runs N clients at once; each case is still its own
-// connection, so verdicts do not depend on N.
+// case), and stops the client. --jobs N starts N clients at once, and a client whose case is
+// under way makes room for the next (up to 2N alive); each case is still its own connection,
+// so verdicts do not depend on N.
 #pragma once
 
 #include <chrono>
@@ -18,7 +19,7 @@ struct client_driver_options {
   std::vector<std::string> command;  // shell_split words, with "{url}" somewhere
   std::string base_url;              // "ws://127.0.0.1:40123/"
   std::string agent;                 // safe name
-  unsigned jobs = 1;
+  unsigned jobs = 1;                 // clients starting at once
   // How long the client may take to connect (and, once connected, added to the case's bound).
   std::chrono::milliseconds client_timeout{10000};
   std::string log;  // the clients' stdout and stderr are appended here ("" : discarded)

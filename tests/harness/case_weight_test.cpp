@@ -34,5 +34,15 @@ TEST(CaseWeight, CostGrowsWithBytesAndFrames) {
   EXPECT_LT(wire_cost(builtin("framing/text-length-0")), k32);
 }
 
+// Cases that wait on the clock start first (the runner and serve-cases --client-cmd), so their
+// waiting overlaps other cases' work.
+TEST(CaseWeight, TellsCasesThatWaitOnTheClock) {
+  EXPECT_TRUE(waits_on_clock(builtin("client/idle-no-close")));       // 2 s of quiet
+  EXPECT_TRUE(waits_on_clock(builtin("client/waits-for-response")));  // a response held back
+  EXPECT_TRUE(waits_on_clock(builtin("utf8/fail-fast-chops-byte")));  // writes spread out
+  EXPECT_FALSE(waits_on_clock(builtin("client/valid-request")));
+  EXPECT_FALSE(waits_on_clock(builtin("framing/text-length-0")));
+}
+
 }  // namespace
 }  // namespace wsspec
