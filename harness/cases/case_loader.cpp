@@ -1173,6 +1173,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   std::string compressed_ptr;  // the first compressed send_message, for its error
   std::string must_decline_ptr;
   std::string needs_offer_ptr;
+  std::string checks_sni_ptr;
   std::string peer_ptr;
   visit_object(
       doc, "", "a case",
@@ -1261,6 +1262,11 @@ test_case parse_case(const ojson& doc, std::string_view area) {
           c.needs_extension_offer = as_bool(x, q);
           needs_offer_ptr = q;
         }},
+       {"checks_sni",
+        [&](const ojson& x, const std::string& q) {
+          c.checks_sni = as_bool(x, q);
+          checks_sni_ptr = q;
+        }},
        {"repeat",
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
@@ -1308,6 +1314,9 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   if (c.needs_extension_offer && peer_of(c) != case_peer::client)
     fail(needs_offer_ptr,
          "\"needs_extension_offer\" is about the offer of a client under test: peer \"client\"");
+  if (c.checks_sni && peer_of(c) != case_peer::client)
+    fail(checks_sni_ptr,
+         "\"checks_sni\" is about the TLS handshake of a client under test: peer \"client\"");
   if (!compressed_ptr.empty() && !c.deflate) {
     fail(compressed_ptr,
          "a compressed message needs the case's \"deflate\" offer (RFC 7692: RSV1 means "

@@ -203,6 +203,11 @@ struct test_case {
   // A client case about the extensions the client offers (RFC 6455 9.1): a client whose opening
   // request offers none gets the case's 101 and is unimplemented, the steps not run.
   bool needs_extension_offer = false;
+  // A client case about the TLS handshake of a client given a wss:// URL (RFC 6455 4.1: it
+  // sends SNI): over TLS the client's SNI must name its URL's host (judge/server_name.hpp),
+  // else the case fails before its steps; a connection without TLS (serve-cases without
+  // --tls) makes it unimplemented.
+  bool checks_sni = false;
   // The case file's "peer"; absent: peer_of() decides from the steps.
   std::optional<case_peer> peer;
   std::string source;  // "file.json" (+ "#/matrix/3") for messages

@@ -261,6 +261,7 @@ std::string case_to_text(const test_case& c) {
   if (c.deflate) j["deflate"] = *c.deflate;
   if (c.deflate_must_decline) j["deflate_must_decline"] = true;
   if (c.needs_extension_offer) j["needs_extension_offer"] = true;
+  if (c.checks_sni) j["checks_sni"] = true;
   if (c.peer) j["peer"] = to_string(*c.peer);
   if (c.repeat != 1) j["repeat"] = c.repeat;
   if (!c.chops.empty()) j["chops"] = c.chops;

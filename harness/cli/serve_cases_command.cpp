@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -19,11 +21,43 @@
 #include "serve_cases/client_process.hpp"
 #include "serve_cases/listener.hpp"
 #include "serve_cases/result_store.hpp"
+#include "transport/tls_server.hpp"
 #include "wsspec/reports/command_line.hpp"
 
 namespace wsspec::cli {
 
 namespace sc = serve_cases;
+
+namespace {
+
+std::filesystem::path certificate_path(const std::filesystem::path& out) {
+  return out / "tls-cert.pem";
+}
+
+// OUT/tls-cert.pem, through a temporary file and a rename: a client never reads half of it.
+bool write_certificate(const tls_server_context& tls, const std::filesystem::path& out,
+                       std::string& error) {
+  std::error_code ec;
+  if (!out.empty()) std::filesystem::create_directories(out, ec);
+  const std::filesystem::path path = certificate_path(out);
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream f(temporary, std::ios::binary | std::ios::trunc);
+    f << tls.certificate_pem();
+    if (!f.flush()) {
+      error = "cannot write the TLS certificate to " + temporary.string();
+      return false;
+    }
+  }
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    error = "cannot write the TLS certificate to " + path.string() + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 serve_cases_command::serve_cases_command(CLI::App& app, std::vector<std::string> argv)
     : argv_(std::move(argv)) {
@@ -68,6 +102,14 @@ serve_cases_command::serve_cases_command(CLI::App& app, std::vector<std::string>
   command_->add_option("--max-connections", max_connections_, "Connections served at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{4096}))
       ->capture_default_str();
+  command_->add_flag("--tls", tls_,
+                     "Serve every connection over TLS (wss://localhost:PORT/ on a loopback host); "
+                     "without --tls-cert, a fresh self-signed certificate is written to "
+                     "OUT/tls-cert.pem for clients to trust");
+  command_->add_option("--tls-cert", tls_cert_,
+                       "--tls with this certificate (PEM, the chain after the leaf); implies --tls, "
+                       "needs --tls-key");
+  command_->add_option("--tls-key", tls_key_, "The private key (PEM) of --tls-cert");
 }
 
 bool serve_cases_command::selected() const { return command_->parsed(); }
@@ -182,11 +224,30 @@ int serve_cases_command::run() const {
     if (once_ && !finished.exchange(true)) once_exit = worst;
   };
 
+  // TLS is set up (and its certificate written) before listening: bad files are bad usage,
+  // and a client that reads the URL line can trust the certificate at once.
+  std::shared_ptr<const tls_server_context> tls;
+  if (tls_ || !tls_cert_.empty() || !tls_key_.empty()) {
+    if (tls_cert_.empty() != tls_key_.empty()) {
+      std::cerr << "wsspec: --tls-cert and --tls-key go together (the certificate and its key)\n";
+      return exit_usage;
+    }
+    std::string error;
+    tls = tls_cert_.empty() ? tls_server_context::self_signed(error)
+                            : tls_server_context::from_files(tls_cert_, tls_key_, error);
+    if (tls && tls_cert_.empty() && !write_certificate(*tls, settings.out, error)) tls = nullptr;
+    if (!tls) {
+      std::cerr << "wsspec: " << error << "\n";
+      return exit_usage;
+    }
+  }
+
   const sc::case_server server(cases, run, store, hooks);
   sc::listener_options lo;
   lo.host = host_;
   lo.port = port_;
   lo.max_connections = max_connections_;
+  lo.tls = tls;
   sc::listener listener(
       lo, [&server](std::unique_ptr<connection> conn, const codec::http_request& request,
                     std::string read) { server.serve(std::move(conn), request, std::move(read)); });
@@ -196,6 +257,9 @@ int serve_cases_command::run() const {
     return exit_unreachable;
   }
   std::cout << "wsspec serve-cases: listening on " << listener.url() << std::endl;
+  if (tls && tls_cert_.empty())
+    std::cout << "self-signed TLS certificate for localhost (trust it in the client): "
+              << certificate_path(settings.out).string() << std::endl;
   settings.listening_url = listener.url();
 
   std::vector<std::string> problems;

@@ -5,9 +5,11 @@
 // /runCase connection runs one client-applicable case with the roles flipped.
 //
 // The first line on stdout is `wsspec serve-cases: listening on ws://HOST:PORT/` (flushed), so
-// scripts can read the port of --port 0. Exit codes: 0 every case passed (or failed as the
-// baseline allows), 1 a case failed or did not run, 2 bad usage or bad case file, 3 it cannot
-// listen. Without --client-cmd and --once it serves until SIGINT or SIGTERM.
+// scripts can read the port of --port 0; with --tls [--tls-cert F --tls-key F] every connection
+// is TLS and the URL is `wss://localhost:PORT/` (a name, for the client to send as SNI). Exit
+// codes: 0 every case passed (or failed as the baseline allows), 1 a case failed or did not run,
+// 2 bad usage or bad case file, 3 it cannot listen. Without --client-cmd and --once it serves
+// until SIGINT or SIGTERM.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +46,8 @@ class serve_cases_command {
   double client_timeout_s_ = 10;
   bool once_ = false;
   std::size_t max_connections_ = 64;
+  bool tls_ = false;  // --tls; --tls-cert/--tls-key imply it
+  std::string tls_cert_, tls_key_;
 };
 
 }  // namespace wsspec::cli

@@ -7,6 +7,7 @@
 #include "judge/closing_grader.hpp"
 #include "judge/mask_keys.hpp"
 #include "judge/payload_digest.hpp"
+#include "judge/server_name.hpp"
 #include "judge/step_matcher.hpp"
 #include "run/deflate_answer.hpp"
 #include "run/opening_request.hpp"
@@ -231,6 +232,14 @@ class case_runner {
       }
       io_.touch();
       target_.emplace(*conn_, io_, options_.limits, peer_role::client);
+      // serve-cases --tls: the listener did the handshake; what the client said in it is the
+      // first thing it sent.
+      if (conn_->secure()) {
+        observation o = sent(kind::tls_hello);
+        o.server_name = conn_->client_server_name();
+        o.detail = conn_->tls_description();
+        record(o);
+      }
       return true;
     }
     std::string error;
@@ -573,6 +582,17 @@ class case_runner {
                           : codec::format_extensions(target_->client_request().extensions)) +
                      "); RFC 7692 lets a client not offer it");
       return false;
+    }
+    // RFC 6455 4.1: a client given a wss:// URL names its host in the TLS handshake (SNI);
+    // the Host field says which host the URL named.
+    if (case_.checks_sni) {
+      const auto host = codec::field_values(o.fields, "Host");
+      const server_name_judgement j = judge_server_name(
+          conn_->secure(), conn_->client_server_name(), host.empty() ? "" : host.front());
+      if (j.grade != verdict::pass) {
+        raise_data(j.grade, j.reason);
+        return false;
+      }
     }
     // A case about the extensions a client offered has nothing to test without an offer.
     if (case_.needs_extension_offer && target_->client_request().extensions.empty()) {

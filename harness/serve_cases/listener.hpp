@@ -15,8 +15,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "transport/connection.hpp"
+#include "transport/tls_server.hpp"
 #include "wsspec/codec/http.hpp"
 
 namespace wsspec::serve_cases {
@@ -27,6 +29,11 @@ struct listener_options {
   std::size_t max_connections = 64;
   std::size_t max_head_bytes = 64 * 1024;
   std::chrono::milliseconds head_timeout{10000};
+  // --tls: every connection is TLS with this certificate; its handshake counts against
+  // head_timeout. With a loopback host (127.0.0.1, ::1, localhost) the URL names `localhost`
+  // (an IP address cannot be sent as SNI, RFC 6066 3) and wsspec listens on 127.0.0.1 and ::1
+  // alike, so the URL works whichever address a client's resolver gives first.
+  std::shared_ptr<const tls_server_context> tls;
 };
 
 // A connection whose request head has arrived: the parsed head and every byte read so far (the
@@ -44,7 +51,8 @@ class listener {
   // Binds and listens; false with the reason (address in use, bad host, ...).
   bool open(std::string& error);
   std::uint16_t port() const { return port_; }
-  // "ws://127.0.0.1:9001/" ("ws://[::1]:9001/" for IPv6).
+  // "ws://127.0.0.1:9001/" ("ws://[::1]:9001/" for IPv6); with tls "wss://localhost:9001/"
+  // (a loopback host) or "wss://HOST:9001/".
   std::string url() const;
 
   // Accepts until should_stop() says so (asked at least every 100 ms), then returns; the
@@ -55,10 +63,12 @@ class listener {
 
  private:
   void serve_one(int fd);
+  // One listening socket on `host` (numeric) and `port`; -1 and the reason on failure.
+  int listen_on(const std::string& host, std::uint16_t port, std::string& error) const;
 
   listener_options options_;
   request_handler handler_;
-  int socket_ = -1;
+  std::vector<int> sockets_;  // one per address (--tls on loopback: 127.0.0.1 and ::1)
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> active_{0};
   std::mutex mutex_;

@@ -420,11 +420,29 @@ struct connection::impl {
     return handshake(deadline, error);
   }
 
+  // The server side: `ctx` is the serve-cases context (tls_server.hpp), not owned.
+  bool accept_tls(SSL_CTX* server_ctx, clock::time_point deadline, std::string& error) {
+    ssl.reset(SSL_new(server_ctx));
+    rbio = BIO_new(BIO_s_mem());
+    wbio = BIO_new(BIO_s_mem());
+    if (!ssl || !rbio || !wbio) {
+      BIO_free(rbio);
+      BIO_free(wbio);
+      rbio = wbio = nullptr;
+      error = "TLS setup failed: " + openssl_reason();
+      return false;
+    }
+    SSL_set_bio(ssl.get(), rbio, wbio);
+    SSL_set_accept_state(ssl.get());
+    in.resize(tls_piece + 512);
+    return handshake(deadline, error);
+  }
+
   bool handshake(clock::time_point deadline, std::string& error) {
     const std::string who = " with " + peer;
     for (;;) {
       ERR_clear_error();
-      const int r = SSL_connect(ssl.get());
+      const int r = SSL_do_handshake(ssl.get());  // either side: set_connect/accept_state
       const int err = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl.get(), r);
       const std::string reason = err == SSL_ERROR_NONE ? std::string() : openssl_reason();
       if (err != SSL_ERROR_NONE && err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
@@ -592,6 +610,21 @@ std::unique_ptr<connection> connection::adopt(int native_socket, std::string& er
   }
 }
 
+std::unique_ptr<connection> connection::accept_tls(int native_socket,
+                                                   const tls_server_context& tls,
+                                                   clock::time_point deadline,
+                                                   std::string& error) {
+  std::unique_ptr<connection> c = adopt(native_socket, error);
+  if (!c) return nullptr;
+  try {
+    if (!c->impl_->accept_tls(tls.native(), deadline, error)) return nullptr;
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+    return nullptr;
+  }
+  return c;
+}
+
 io_result connection::write(std::span<const std::uint8_t> bytes, clock::time_point deadline,
                             std::size_t chunk, std::chrono::milliseconds delay) {
   try {
@@ -671,6 +704,13 @@ void connection::abort() {
 bool connection::is_open() const { return impl_->socket.is_open(); }
 bool connection::peer_closed() const { return impl_->peer_closed; }
 bool connection::secure() const { return impl_->ssl != nullptr; }
+
+std::optional<std::string> connection::client_server_name() const {
+  if (!impl_->ssl || !SSL_is_server(impl_->ssl.get())) return std::nullopt;
+  // No session is resumed (tls_server.cpp turns caching off), so this is the ClientHello's.
+  const char* name = SSL_get_servername(impl_->ssl.get(), TLSEXT_NAMETYPE_host_name);
+  return name ? std::optional<std::string>(name) : std::nullopt;
+}
 std::string connection::peer_address() const { return impl_->peer; }
 
 std::string connection::tls_description() const {

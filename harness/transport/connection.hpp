@@ -24,9 +24,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
+#include "transport/tls_server.hpp"
 #include "transport/url.hpp"
 
 namespace wsspec {
@@ -77,6 +79,13 @@ class connection {
   // the descriptor is closed either way.
   static std::unique_ptr<connection> adopt(int native_socket, std::string& error);
 
+  // adopt(), then the server side of a TLS handshake with `tls`'s certificate, all before
+  // `deadline` (a client that never finishes its handshake costs no more than that). Returns
+  // nullptr and a message ("TLS handshake failed: <reason>", "... timed out") on failure; the
+  // descriptor is closed either way. `tls` must outlive the connection.
+  static std::unique_ptr<connection> accept_tls(int native_socket, const tls_server_context& tls,
+                                                clock::time_point deadline, std::string& error);
+
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -112,6 +121,9 @@ class connection {
   std::string peer_address() const;
   // For wss://: "TLSv1.3 TLS_AES_256_GCM_SHA384"; empty for ws://.
   std::string tls_description() const;
+  // Server side (accept_tls): the name the client sent as SNI (RFC 6066 3) in its
+  // ClientHello; nullopt when it sent none, or the connection is not TLS (see secure()).
+  std::optional<std::string> client_server_name() const;
 
  private:
   struct impl;

@@ -107,6 +107,16 @@ std::string describe(const violation& v) {
 
 namespace {
 
+// A name the target sent, as text: bytes outside printable ASCII become '.', at most 64 shown.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (const char ch : s.substr(0, 64)) {
+    const auto c = static_cast<unsigned char>(ch);
+    out += (c >= 0x20 && c < 0x7F) ? ch : '.';
+  }
+  return s.size() > 64 ? out + "..." : out;
+}
+
 // A wait that ended inside a frame: how much of what its header announced came.
 std::string inside_frame(const observation& o) {
   if (!o.length) return "";
@@ -128,6 +138,10 @@ std::string describe(const observation& o) {
     case k::request:
       if (!o.rule.empty()) return "an opening request that breaks a rule: " + describe(o.rule);
       return "an opening request " + payload_text(o.preview, o.size, 48);
+    case k::tls_hello:
+      return "a TLS handshake (" + o.detail + ") " +
+             (o.server_name ? "naming the server '" + printable(*o.server_name) + "' (SNI)"
+                            : std::string("without a server name (no SNI)"));
     case k::sent_frame: {
       std::string s = (o.count > 1 ? std::to_string(o.count) + " x " : std::string()) + "frame " +
                       opcode_name(o.opcode) + " fin=" + (o.fin ? "1" : "0");
@@ -214,6 +228,8 @@ std::string_view to_string(observation::kind k) noexcept {
       return "sent_response";
     case kind::request:
       return "request";
+    case kind::tls_hello:
+      return "tls_hello";
     case kind::sent_frame:
       return "sent_frame";
     case kind::sent_message:

@@ -68,6 +68,9 @@ nlohmann::json event_json(const observation& o) {
       e["size"] = o.size;
       if (!o.rule.empty()) e["rule"] = o.rule.signature();
       break;
+    case k::tls_hello:
+      e["server_name"] = opt(o.server_name);
+      break;
     case k::sent_response:
     case k::response:
       e["status"] = o.status;

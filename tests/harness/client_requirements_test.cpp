@@ -37,7 +37,6 @@ std::vector<test_case> builtin_cases() {
 // a reason to add to the map). The test fails when one gets covered, so the list stays true.
 const std::map<std::string, std::string>& not_yet_covered() {
   static const std::map<std::string, std::string> m = {
-      {"6455-4.1-client-sni", "needs wss:// in serve-cases"},
       {"6455-4.1-client-browser-origin", "needs to know the client is a browser"},
       {"6455-7.2.1-client-fails-on-lost-transport",
        "needs a step that ends wsspec's sending half (a TCP FIN without a close frame) and expects "

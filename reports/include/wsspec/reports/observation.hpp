@@ -56,6 +56,7 @@ struct observation {
     // target -> wsspec
     response,      // the HTTP response to the request: `status`
     request,       // a client's opening handshake request (`rule` if it breaks one), `fields`
+    tls_hello,     // a client's TLS handshake (serve-cases --tls): `server_name`, `detail`
     fragment,      // a data frame that did not end its message: opcode, fin, `size`
     message,       // a text (opcode 1) or binary (2) message of `size` bytes in `frames`
     ping,          // `size`, `preview`
@@ -97,7 +98,9 @@ struct observation {
   bool alive = false;
   bool matched_barrier = false;  // a pong that answered a barrier ping
   bool bare_lf = false;          // response: some lines end with a lone LF, not CRLF
-  std::string detail;            // not_connected, liveness, tcp_end: the transport's words
+  std::string detail;            // not_connected, liveness, tcp_end: the transport's words;
+                                 // tls_hello: the TLS version and cipher
+  std::optional<std::string> server_name;  // tls_hello: the client's SNI (nullopt: none sent)
   violation rule;
   codec::http_fields fields;  // response, request: header fields (bounded by the parser's limits)
 
