@@ -733,6 +733,12 @@ send_raw parse_send_raw(const ojson& v, const std::string& ptr) {
   return r;
 }
 
+// {} and nothing else: a FIN has no parameters (a close frame is send_frame's business).
+end_sending parse_end_sending(const ojson& v, const std::string& ptr) {
+  visit_object(v, ptr, "end_sending", {});
+  return {};
+}
+
 handshake_spec parse_handshake(const ojson& v, const std::string& ptr) {
   handshake_spec h;
   std::string edit_key;  // a key that edits the default request (which "raw" replaces)
@@ -1038,8 +1044,8 @@ constexpr std::size_t max_chops = 8;
 
 step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint32_t>& timeout,
                 std::string& timeout_ptr) {
-  static const std::vector<std::string_view> actions = {"send_frame", "send_message", "send_raw",
-                                                        "handshake",  "respond",      "expect"};
+  static const std::vector<std::string_view> actions = {
+      "send_frame", "send_message", "send_raw", "handshake", "respond", "expect", "end_sending"};
   if (!v.is_object()) fail(ptr, "a step must be an object, got " + describe(v));
   std::string action;
   std::vector<std::string_view> allowed = actions;
@@ -1059,7 +1065,7 @@ step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint3
   if (action.empty()) {
     fail(ptr,
          "a step needs one of \"send_frame\", \"send_message\", \"send_raw\", "
-         "\"handshake\", \"respond\", \"expect\"");
+         "\"handshake\", \"respond\", \"expect\", \"end_sending\"");
   }
   const std::string p = child(ptr, action);
   const ojson& body = v.find(action).value();
@@ -1078,6 +1084,7 @@ step parse_step(const ojson& v, const std::string& ptr, std::optional<std::uint3
   if (action == "send_raw") return parse_send_raw(body, p);
   if (action == "handshake") return parse_handshake(body, p);
   if (action == "respond") return parse_respond(body, p);
+  if (action == "end_sending") return parse_end_sending(body, p);
   expect_step x = parse_expect(body, p);
   if (timeout) x.timeout_ms = *timeout;
   return x;
@@ -1132,6 +1139,24 @@ void check_must_decline(const test_case& c, const std::string& ptr,
   if (!any) fail(ptr, "the \"deflate\" offer has no permessage-deflate element to decline");
 }
 
+// After end_sending wsspec's half of TCP is closed: only expect steps can follow. `at` is the
+// first end_sending step's pointer (empty before one), set here when `st` is one.
+void check_after_end_sending(const step& st, const std::string& ptr, std::string& at) {
+  if (std::holds_alternative<expect_step>(st)) return;
+  const bool ends = std::holds_alternative<end_sending>(st);
+  if (!at.empty()) {
+    const char* action = ends                                       ? "end_sending"
+                         : std::holds_alternative<send_frame>(st)   ? "send_frame"
+                         : std::holds_alternative<send_message>(st) ? "send_message"
+                                                                    : "send_raw";
+    fail(child(ptr, action), std::string(ends ? "a second end_sending step" : "a send step") +
+                                 " after the end_sending step at " + at +
+                                 ": wsspec's sending half of TCP is closed then (a FIN), so "
+                                 "only expect steps can follow");
+  }
+  if (ends) at = child(ptr, "end_sending");
+}
+
 // A case's "peer" must fit its steps: a `handshake` step is a request to a server under test, a
 // `respond` step a response to a client under test, and check_alive (a second connection to
 // the peer) and `deflate_must_decline` (a server's duty to decline an offer) exist only in
@@ -1175,6 +1200,8 @@ test_case parse_case(const ojson& doc, std::string_view area) {
   std::string needs_offer_ptr;
   std::string checks_sni_ptr;
   std::string peer_ptr;
+  std::string close_at_end_ptr, repeat_ptr;
+  std::string end_sending_ptr;  // the end_sending step, if any
   visit_object(
       doc, "", "a case",
       {{"$schema", [](const ojson& x, const std::string& q) { as_string(x, q); }},
@@ -1232,7 +1259,10 @@ test_case parse_case(const ojson& doc, std::string_view area) {
           case_timeout = c.timeout_ms;
         }},
        {"close_at_end",
-        [&](const ojson& x, const std::string& q) { c.close_at_end = as_bool(x, q); }},
+        [&](const ojson& x, const std::string& q) {
+          c.close_at_end = as_bool(x, q);
+          close_at_end_ptr = q;
+        }},
        {"check_alive",
         [&](const ojson& x, const std::string& q) { c.check_alive = as_bool(x, q); }},
        {"deflate",
@@ -1270,6 +1300,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
        {"repeat",
         [&](const ojson& x, const std::string& q) {
           c.repeat = static_cast<std::uint32_t>(as_uint(x, q, 1, 100000));
+          repeat_ptr = q;
         }},
        {"chops",
         [&](const ojson& x, const std::string& q) {
@@ -1298,6 +1329,7 @@ test_case parse_case(const ojson& doc, std::string_view area) {
                    "a respond step must be the first step (without one, a client under test "
                    "gets the default 101; send other bytes with send_raw)");
             }
+            check_after_end_sending(st, p, end_sending_ptr);
             if (timeout && *timeout > longest_expect) {
               longest_expect = *timeout;
               expect_timeout_ptr = timeout_ptr;
@@ -1311,6 +1343,14 @@ test_case parse_case(const ojson& doc, std::string_view area) {
         true}});
   if (c.deflate_must_decline) check_must_decline(c, must_decline_ptr, compressed_ptr);
   check_peer(c, peer_ptr);
+  if (!end_sending_ptr.empty() && c.close_at_end)
+    fail(close_at_end_ptr.empty() ? end_sending_ptr : close_at_end_ptr,
+         "a case with an end_sending step needs \"close_at_end\": false (after its FIN "
+         "wsspec cannot send the close frame that closing the connection would need)");
+  if (!end_sending_ptr.empty() && c.repeat > 1)
+    fail(repeat_ptr,
+         "a case with an end_sending step cannot repeat: the second round would "
+         "send after wsspec's FIN");
   if (c.needs_extension_offer && peer_of(c) != case_peer::client)
     fail(needs_offer_ptr,
          "\"needs_extension_offer\" is about the offer of a client under test: peer \"client\"");

@@ -159,8 +159,15 @@ struct respond_spec {
   bool operator==(const respond_spec&) const = default;
 };
 
-using step =
-    std::variant<send_frame, send_message, send_raw, handshake_spec, expect_step, respond_spec>;
+// wsspec ends its sending half of TCP (a FIN; on TLS close_notify first) with no close frame:
+// to the peer, the transport was lost (RFC 6455 7.2.1). Reading goes on, so the steps after it
+// can only expect; the loader refuses a send after it (nothing can follow a FIN).
+struct end_sending {
+  bool operator==(const end_sending&) const = default;
+};
+
+using step = std::variant<send_frame, send_message, send_raw, handshake_spec, expect_step,
+                          respond_spec, end_sending>;
 
 // The peer a case tests: wsspec run tests servers, wsspec serve-cases clients (roles flipped).
 enum class case_peer : std::uint8_t { server, client, both };

@@ -164,6 +164,8 @@ ojson step_json(const respond_spec& r) {
   return {{"respond", o}};
 }
 
+ojson step_json(const end_sending&) { return {{"end_sending", ojson::object()}}; }
+
 ojson event_json(const expect_event& e) {
   auto echo_or_payload = [&](ojson& o) {
     if (e.echo && e.payload)

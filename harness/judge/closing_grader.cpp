@@ -16,6 +16,10 @@ closing_grader::closing_grader(const closing_start& s) : start_(s) {
     decided_ = true;  // nothing left to close: a refused handshake, or TCP already gone
     return;
   }
+  if (s.we_ended_sending) {
+    decided_ = true;  // after wsspec's FIN no close frame can go out; the steps judged the rest
+    return;
+  }
   if (!s.peer_sent_close) {
     if (!s.close_at_end && !s.we_sent_close) {
       decided_ = true;  // the case leaves the connection open on purpose

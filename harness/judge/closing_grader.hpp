@@ -29,6 +29,9 @@ struct closing_start {
   // The target is a client and wsspec its server: after the closing handshake wsspec closes
   // TCP itself (RFC 6455 7.1.1: the server closes first), so nothing is awaited after it.
   bool peer_is_client = false;
+  // wsspec ended its sending half of TCP (an end_sending step): it can send no close frame, and
+  // the steps after the FIN already judged how the target ended the connection.
+  bool we_ended_sending = false;
 };
 
 class closing_grader {

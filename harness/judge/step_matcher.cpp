@@ -1,6 +1,7 @@
 #include "judge/step_matcher.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "judge/payload_digest.hpp"
 #include "run/payload.hpp"
@@ -247,6 +248,7 @@ const step_outcome& step_matcher::feed(const observation& o) {
   if (accepted) {
     ++seen_;
     decide_if_complete();
+    if (decided() && outcome_.grade != verdict::pass) outcome_.note += after_fin(o);
     return outcome_;
   }
   if (answers_invalid_ping && index_of(sent_.rule_breaking_pings, o.preview) >= 0) {
@@ -293,6 +295,16 @@ std::string step_matcher::header_shortfall(const observation& o) const {
   return "";
 }
 
+// " (it kept its end of TCP open 2503 ms after wsspec's FIN with no close frame)": a time-out
+// after an end_sending step, measured from the FIN, not from the target's last frame.
+std::string step_matcher::after_fin(const observation& o) const {
+  if (!sent_.ended_sending_at_ms || o.what != kind::idle_timeout) return "";
+  const auto ms = std::llround(std::max(0.0, o.t_ms - *sent_.ended_sending_at_ms));
+  return " (it kept its end of TCP open " + std::to_string(ms) +
+         " ms after wsspec's FIN with no close frame" +
+         (o.bound ? std::string(", sending all the while") : std::string()) + ")";
+}
+
 void step_matcher::decide_if_complete() {
   for (std::size_t i = 0; i < tracks_.size(); ++i) {
     const track& t = tracks_[i];
@@ -315,7 +327,7 @@ void step_matcher::mismatch(const observation& o, const std::string& why, bool c
   const std::string expected = describe(step_);
   std::string r;
   if (o.what == kind::idle_timeout) {
-    r = "expected " + expected + "; " + describe(o);
+    r = "expected " + expected + "; " + describe(o) + after_fin(o);
   } else {
     r = "expected " + expected + "; got " + describe(o);
     if (seen_ > 0) r += " (after " + std::to_string(seen_) + " matching event(s))";

@@ -12,6 +12,8 @@
 //   ping (RFC 6455 5.5.3 lets a peer answer only the most recent one); a pong for a later ping
 //   than the awaited one means the awaited one will not come. Unsolicited pongs are allowed
 //   (5.5.3) and ignored.
+// - After wsspec's FIN (an end_sending step), a time-out says how long the target kept its end
+//   of TCP open since, whether it decides an alternative or mismatches.
 // - `fail` is best as a close frame with one of the codes; another code or a bare TCP drop
 //   still fails the connection (7.1.7 "SHOULD send a Close frame") and grades the closing
 //   behaviour non-strict.
@@ -40,6 +42,9 @@ struct sent_context {
   std::optional<std::string> barrier;
   // The case's sections, cited where a mismatch has no section of its own.
   std::vector<std::string> sections;
+  // When wsspec ended its sending half of TCP (a FIN, no close frame), in the case's
+  // milliseconds: a time-out after it is the target keeping its end open that long.
+  std::optional<double> ended_sending_at_ms;
 };
 
 struct step_outcome {
@@ -78,6 +83,7 @@ class step_matcher {
   fit match_pong(const expect_event& want, const observation& o) const;
   void decide_if_complete();
   std::string header_shortfall(const observation& o) const;
+  std::string after_fin(const observation& o) const;
   void mismatch(const observation& o, const std::string& why, bool cites_its_rule = false);
 
   expect_step step_;

@@ -136,8 +136,12 @@ class case_runner {
   }
 
   // ---- the typed transcript --------------------------------------------------------------
+  double elapsed_ms() const {
+    return std::chrono::duration<double, std::milli>(clock::now() - start_).count();
+  }
+
   void record(observation o) {
-    o.t_ms = std::chrono::duration<double, std::milli>(clock::now() - start_).count();
+    o.t_ms = elapsed_ms();
     if ((o.what == kind::broke_rule ||
          ((o.what == kind::response || o.what == kind::request) && !o.rule.empty())) &&
         result_.first_violation.empty() && limit_hit(o, options_.limits).empty())
@@ -264,7 +268,8 @@ class case_runner {
   // `frames`: the bytes belong to the frame stream sent_ models (all but wsspec's HTTP response
   // to a client, which would make the model lose the frame boundaries barriers need).
   bool write(std::string_view bytes, const write_shape& shape, bool frames = true) {
-    if (tcp_gone() || !conn_) return false;
+    // After wsspec's FIN nothing can go out (the loader lets no send step follow one).
+    if (tcp_gone() || !conn_ || sent_.ended_at_ms()) return false;
     if (frames) sent_.sent(bytes);
     const auto deadline = std::min(
         io_.hard_deadline,
@@ -400,6 +405,22 @@ class case_runner {
   // Sent by serve_handshake(), before the steps run.
   void do_send(const respond_spec&) {}
 
+  // The transport lost, as the target sees it (RFC 6455 7.2.1): wsspec's FIN with no close
+  // frame. Reading goes on, so the next expect sees what the target does about it.
+  void do_send(const end_sending&) {
+    if (tcp_gone() || !conn_) return;
+    record(sent(kind::sent_fin));
+    sent_.ended_sending(elapsed_ms());
+    const auto r = conn_->shutdown_send(
+        std::min(io_.hard_deadline, clock::now() + ms(case_timeout_ms(case_, options_))));
+    io_.touch();
+    if (r.status != io_status::ok) {
+      observation o = sent(kind::write_stopped);
+      o.detail = r.message;
+      record(o);
+    }
+  }
+
   void do_send(const send_raw& r) {
     // Raw bytes are a client's frames; as the server, wsspec sends them with the mask flipped.
     const std::string bytes = peer_ == peer_role::server ? r.bytes : flipper_.flip(r.bytes);
@@ -460,6 +481,8 @@ class case_runner {
   observation next_observation(std::uint32_t idle_ms) {
     while (true) {
       observation o = target_->next(idle_ms, waiting_for_silence_);
+      // Stamped for the judge too: a time-out after wsspec's FIN is measured from the FIN.
+      o.t_ms = elapsed_ms();
       // The end of the connection is recorded once, however often it is read again.
       const bool repeat = o.what == kind::tcp_end && recorded_end_;
       recorded_end_ |= o.what == kind::tcp_end;
@@ -476,7 +499,7 @@ class case_runner {
   }
 
   void answer_ping(const std::string& payload) {
-    if (we_sent_close_) return;
+    if (we_sent_close_ || sent_.ended_at_ms()) return;
     std::string wire;
     frame_spec f;
     f.opcode = 0xA;
@@ -495,6 +518,7 @@ class case_runner {
     ctx.invalid_pings = sent_.invalid_pings();
     ctx.rule_breaking_pings = sent_.rule_breaking_pings();
     ctx.sections = case_.rfc;
+    ctx.ended_sending_at_ms = sent_.ended_at_ms();
     const bool barrier_fits = target_->established() && !tcp_gone() && !peer_sent_close() &&
                               !we_sent_close_ && !target_->awaiting_response() &&
                               sent_.at_frame_boundary();
@@ -725,6 +749,7 @@ class case_runner {
     s.fail_reason = fail_reason_;
     s.close_timeout_ms = options_.close_timeout_ms;
     s.peer_is_client = peer_ == peer_role::client;
+    s.we_ended_sending = sent_.ended_at_ms().has_value();
     closing_grader g(s);
     switch (g.first_action()) {
       case closing_grader::action::send_close:

@@ -161,6 +161,9 @@ std::string describe(const observation& o) {
       return o.code ? "close " + std::to_string(*o.code) : std::string("close without a code");
     case k::sent_pong:
       return "pong answering the target's ping";
+    case k::sent_fin:
+      return "wsspec ended its sending half of TCP with no close frame (a FIN; on TLS, "
+             "close_notify first)";
     case k::write_stopped:
       return "the target stopped reading: the write ended after " + std::to_string(o.size) +
              " bytes";
@@ -242,6 +245,8 @@ std::string_view to_string(observation::kind k) noexcept {
       return "sent_close";
     case kind::sent_pong:
       return "sent_pong";
+    case kind::sent_fin:
+      return "sent_fin";
     case kind::write_stopped:
       return "write_stopped";
     case kind::response:

@@ -100,6 +100,7 @@ nlohmann::json event_json(const observation& o) {
       e["rounds"] = o.count;
       break;
     case k::sent_pong:
+    case k::sent_fin:
     case k::not_connected:
       break;
   }

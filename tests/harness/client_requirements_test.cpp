@@ -38,9 +38,6 @@ std::vector<test_case> builtin_cases() {
 const std::map<std::string, std::string>& not_yet_covered() {
   static const std::map<std::string, std::string> m = {
       {"6455-4.1-client-browser-origin", "needs to know the client is a browser"},
-      {"6455-7.2.1-client-fails-on-lost-transport",
-       "needs a step that ends wsspec's sending half (a TCP FIN without a close frame) and expects "
-       "the client to close its end; after a reset nothing more is on the wire"},
       {"6455-7.4.1-1010-names-extensions", "needs a client that requires an extension"},
       {"6455-9.1-registered-extension-tokens",
        "needs the IANA registry of extension names (11.4) and each extension's parameters in "

@@ -52,6 +52,7 @@ struct observation {
     sent_barrier,   // a ping whose pong proves the target processed everything before it
     sent_close,     // wsspec's own close frame (closing handshake), `code` if any
     sent_pong,      // wsspec answering the target's ping
+    sent_fin,       // wsspec ended its sending half of TCP (FIN; TLS: close_notify first), no close
     write_stopped,  // the target stopped reading after `size` bytes of a write
     // target -> wsspec
     response,      // the HTTP response to the request: `status`
