@@ -89,7 +89,13 @@ serve_cases_command::serve_cases_command(CLI::App& app, std::vector<std::string>
                        "URL; then write the reports and exit");
   command_->add_option("--agent", agent_,
                        "Agent name of --client-cmd (default: the command's first word's basename)");
-  command_->add_option("--jobs,-j", jobs_, "--client-cmd: clients run at once")
+  command_->add_flag("--browser", browser_,
+                     "The client under test is a web browser: its requests must carry Origin "
+                     "(RFC 6455 4.1)");
+  command_
+      ->add_option("--jobs,-j", jobs_,
+                   "--client-cmd: clients starting at once (one whose case is under way "
+                   "makes room for the next, up to twice as many alive)")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   command_
@@ -106,9 +112,10 @@ serve_cases_command::serve_cases_command(CLI::App& app, std::vector<std::string>
                      "Serve every connection over TLS (wss://localhost:PORT/ on a loopback host); "
                      "without --tls-cert, a fresh self-signed certificate is written to "
                      "OUT/tls-cert.pem for clients to trust");
-  command_->add_option("--tls-cert", tls_cert_,
-                       "--tls with this certificate (PEM, the chain after the leaf); implies --tls, "
-                       "needs --tls-key");
+  command_->add_option(
+      "--tls-cert", tls_cert_,
+      "--tls with this certificate (PEM, the chain after the leaf); implies --tls, "
+      "needs --tls-key");
   command_->add_option("--tls-key", tls_key_, "The private key (PEM) of --tls-cert");
 }
 
@@ -173,6 +180,7 @@ int serve_cases_command::run() const {
 
   run_options run;
   run.timeout_ms = static_cast<std::uint32_t>(timeout_s_ * 1000);
+  run.client_is_browser = browser_;
 
   std::mutex print_mutex;  // progress lines and results.json saves, one at a time
   constexpr std::size_t save_every = 32;

@@ -1,8 +1,9 @@
 // `wsspec serve-cases [--host H] [--port P] [--cases PAT,...] [--exclude PAT,...] [--case-dir DIR]
 //   [--out DIR] [--timeout S] [--strict] [--baseline FILE] [--client-cmd 'CMD {url}']
-//   [--agent NAME] [--jobs N] [--client-timeout S] [--once]`: tests WebSocket clients. wsspec
-// listens and speaks Autobahn's fuzzing-server URL protocol (docs/serve-cases.md); each
-// /runCase connection runs one client-applicable case with the roles flipped.
+//   [--agent NAME] [--browser] [--jobs N] [--client-timeout S] [--once]`: tests WebSocket
+// clients. wsspec listens and speaks Autobahn's fuzzing-server URL protocol
+// (docs/serve-cases.md); each /runCase connection runs one client-applicable case with the roles
+// flipped.
 //
 // The first line on stdout is `wsspec serve-cases: listening on ws://HOST:PORT/` (flushed), so
 // scripts can read the port of --port 0; with --tls [--tls-cert F --tls-key F] every connection
@@ -45,6 +46,7 @@ class serve_cases_command {
   unsigned jobs_ = 1;
   double client_timeout_s_ = 10;
   bool once_ = false;
+  bool browser_ = false;  // --browser: RFC 6455 4.1's Origin rule applies
   std::size_t max_connections_ = 64;
   bool tls_ = false;  // --tls; --tls-cert/--tls-key imply it
   std::string tls_cert_, tls_key_;

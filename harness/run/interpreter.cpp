@@ -5,6 +5,7 @@
 #include <random>
 
 #include "judge/closing_grader.hpp"
+#include "judge/extension_offer.hpp"
 #include "judge/mask_keys.hpp"
 #include "judge/payload_digest.hpp"
 #include "judge/server_name.hpp"
@@ -487,6 +488,14 @@ class case_runner {
       const bool repeat = o.what == kind::tcp_end && recorded_end_;
       recorded_end_ |= o.what == kind::tcp_end;
       if (o.what == kind::close) result_.remote_close_code = o.code;
+      // RFC 6455 7.4.1: a client that starts the closing with 1010 names in the reason the
+      // extensions it needed (one answering wsspec's own close 1010 only echoes the code).
+      if (o.what == kind::close && o.code == 1010 && peer_ == peer_role::client && !repeat &&
+          !we_sent_close_) {
+        const extension_judgement j =
+            judge_1010_reason(o.preview, target_->client_request().extensions);
+        if (j.grade != verdict::pass) raise_data(j.grade, j.reason);
+      }
       if (!target_->server_header().empty()) result_.server_header = target_->server_header();
       if (!repeat) record(o);
       // More than wsspec accepts is no rule the target broke: the case is not judged.
@@ -557,6 +566,11 @@ class case_runner {
                      describe(o) + (o.rule.empty() ? " (RFC 6455 4.1)" : ""));
       return false;
     }
+    // RFC 6455 4.1: a browser's request carries Origin; only the user can say it is a browser.
+    if (options_.client_is_browser && !codec::find_field(o.fields, "Origin"))
+      raise_data(verdict::fail,
+                 "the browser's opening request has no Origin field; RFC 6455 4.1: a request "
+                 "from a browser MUST include one (serve-cases --browser says it is a browser)");
     const respond_spec* respond =
         case_.steps.empty() ? nullptr : std::get_if<respond_spec>(&case_.steps.front());
     respond_spec answer = respond ? *respond : respond_spec{};
@@ -624,6 +638,11 @@ class case_runner {
                  "the client offered no extension (its request has no Sec-WebSocket-Extensions); "
                  "RFC 6455 9.1 lets a client offer none");
       return false;
+    }
+    // RFC 6455 9.1: what it offers is registered, with parameters its extension defines.
+    if (case_.needs_extension_offer) {
+      const extension_judgement j = judge_extension_offer(target_->client_request().extensions);
+      if (j.grade != verdict::pass) raise_data(j.grade, j.reason);
     }
     return true;
   }

@@ -35,6 +35,9 @@ struct run_options {
   bool check_alive_after_failed_connection = false;
   // The run's record of the target's last activity; null: the case keeps its own.
   idle_clock* activity = nullptr;
+  // The client under test is a web browser (serve-cases --browser): RFC 6455 4.1 then requires
+  // an Origin field in its opening request, which other clients may leave out.
+  bool client_is_browser = false;
 };
 
 // The wall-time bound of one case: 4 x its time-out (idle) plus the closing handshake's.

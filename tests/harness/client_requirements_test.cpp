@@ -37,14 +37,6 @@ std::vector<test_case> builtin_cases() {
 // a reason to add to the map). The test fails when one gets covered, so the list stays true.
 const std::map<std::string, std::string>& not_yet_covered() {
   static const std::map<std::string, std::string> m = {
-      {"6455-4.1-client-browser-origin", "needs to know the client is a browser"},
-      {"6455-7.4.1-1010-names-extensions", "needs a client that requires an extension"},
-      {"6455-9.1-registered-extension-tokens",
-       "needs the IANA registry of extension names (11.4) and each extension's parameters in "
-       "wsspec, to check the offer of a client that offers (needs_extension_offer)"},
-      {"7692-7.2.1-keep-tail-in-non-final-fragments",
-       "the client compression cases (Autobahn 12.x/13.x) get whole messages back from echo "
-       "clients; none makes a client fragment a compressed message"},
   };
   return m;
 }

@@ -40,7 +40,7 @@ wsspec_client_test(python_websockets -- /usr/bin/python3 ${clients_dir}/python_d
 # to 128 KiB each) are left out for time: the other clients decline compression, so these are
 # `unimplemented` at once, but Chromium always offers permessage-deflate and echoes every message
 # through the page's JavaScript: 134 of them (all pass) took 145 s, beyond this test's bound.
-wsspec_client_test(chromium --exclude compression/1000x* -- sh ${clients_dir}/chromium_driver.sh)
+wsspec_client_test(chromium --browser --exclude compression/1000x* -- sh ${clients_dir}/chromium_driver.sh)
 
 find_program(WSSPEC_CLIENTS_SHELLCHECK shellcheck)
 if(WSSPEC_CLIENTS_SHELLCHECK)
