@@ -40,7 +40,8 @@ std::string now_iso8601() {
 
 std::string case_line(const case_result& r, bool accepted) {
   char head[64];
-  std::snprintf(head, sizeof head, "%-13s", std::string(to_string(r.overall)).c_str());
+  // One column wider than the longest verdict ("unimplemented"), so the id never touches it.
+  std::snprintf(head, sizeof head, "%-14s", std::string(to_string(r.overall)).c_str());
   std::string line = head + r.id;
   if (accepted) line += " (accepted by the baseline)";
   if (r.autobahn) line += " [" + *r.autobahn + "]";
