@@ -3,19 +3,25 @@
 # ways side by side, against their physical floor:
 #
 #   bench/client_speed.sh WSSPEC [--rounds N] [--jobs N] [--timeout S] [--with-compression]
+#                            [--keep-node-env]
 #
 # (a) driver: the whole client catalogue without compression (every case that applies to
 #     clients but the compression area, which the clients here do not offer; with
-#     --with-compression those cases are in, each `unimplemented` at once) against the npm ws client through tests/targets/clients/ws_driver.js, one node process
-#     walking Autobahn's URL protocol (getCaseCount, runCase 1..N, updateReports). Goal: 10 s.
+#     --with-compression those cases are in, each `unimplemented` at once) against the npm ws
+#     client through tests/targets/clients/ws_driver.js, one node process walking Autobahn's URL protocol (getCaseCount, runCase 1..N, updateReports). Goal: 10 s.
 # (b) client-cmd: the same cases with `--client-cmd 'node tests/targets/ws_echo_client.js {url}'
 #     --jobs N` (default 2): one node process per case. Goal: 30 s.
 # (c) the floor: the median start-up of `node -e 0` and of the client of (b) alone (node,
 #     loading ws, a refused connection, exit; 11 runs each) and, per way, the sum of the cases'
 #     duration_ms in its results.json. Floor of (a): that sum (the driver runs cases one after
-#     the other). Floor of (b): the larger of (cases x the client's start + that sum) / jobs
-#     and cases x the client's CPU (user + sys) / cores: a node start is mostly CPU, so two
-#     cores cannot start clients faster than that whatever --jobs is.
+#     the other). Floor of (b): the larger of cases x the client's start / jobs (--jobs bounds
+#     the clients starting at once; a case under way holds no slot, so the cases' own time
+#     overlaps the starts) and cases x the client's CPU (user + sys) / cores: a node start is
+#     mostly CPU, so two cores cannot start clients faster than that whatever --jobs is.
+# NODE_EXTRA_CA_CERTS is unset for every node of the bench (floor and runs alike): an image
+# that points it at the whole system store (this VM's does) makes node parse ~140 certificates
+# at each start, about as much CPU again as the start itself, which is the environment's cost,
+# not the client's nor wsspec's. --keep-node-env keeps it; the value is printed either way.
 # Wall time runs from starting serve-cases to its exit; each run is bounded by `timeout S`
 # (default 300). N rounds (default 3), (a) and (b) alternating which goes first; medians.
 # It prints each run as it ends, the medians, the ratios to the floors and the slowest cases
@@ -39,12 +45,14 @@ rounds=3
 jobs=2
 run_timeout=300
 exclude="compression/*"
+keep_node_env=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) [ $# -ge 2 ] || usage; rounds=$2; shift 2 ;;
     --jobs) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
     --timeout) [ $# -ge 2 ] || usage; run_timeout=$2; shift 2 ;;
     --with-compression) exclude=""; shift ;;
+    --keep-node-env) keep_node_env=1; shift ;;
     -h | --help) usage ;;
     *) echo "client_speed: unknown argument $1" >&2; usage ;;
   esac
@@ -125,6 +133,12 @@ run_client_cmd() {
   echo "$(elapsed "$t0" "$t1") $(case_sum "$out/ws/results.json") $(cpu "$work/b$1.cpu")"
 }
 
+if [ "$keep_node_env" = 1 ]; then
+  echo "client_speed: NODE_EXTRA_CA_CERTS kept: ${NODE_EXTRA_CA_CERTS:-(not set)}"
+else
+  echo "client_speed: NODE_EXTRA_CA_CERTS unset for every node (was: ${NODE_EXTRA_CA_CERTS:-not set}; --keep-node-env keeps it)"
+  unset NODE_EXTRA_CA_CERTS
+fi
 echo "client_speed: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $rounds round(s), --jobs $jobs for (b)"
 node_starts="" client_starts=""
 for i in 1 2 3 4 5 6 7 8 9 10 11; do
@@ -172,7 +186,7 @@ b_wall, b_sum, _, b_cpu = runs(sys.argv[3])
 jobs = int(sys.argv[4])
 a_floor = a_sum
 client_cpu, cores = float(sys.argv[7]), int(sys.argv[8])
-b_floor_wall = (cases * client + b_sum) / jobs
+b_floor_wall = cases * client / jobs
 b_floor_cpu = cases * client_cpu / cores
 b_floor = max(b_floor_wall, b_floor_cpu)
 print(f"\nmedians ({cases} client cases):")
