@@ -34,6 +34,7 @@ using test::builtin;
 using test::child;
 using test::listener;
 using test::quick;
+using test::valid_request;
 
 using kind = observation::kind;
 
@@ -51,11 +52,6 @@ case_result against_ws_client(const test_case& c, bool deflate = false) {
   EXPECT_TRUE(conn) << error;
   return run_case_for_client(c, quick(), std::move(conn), "");
 }
-
-const std::string valid_request =
-    "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-    "Sec-WebSocket-Version: 13\r\n\r\n";
 
 // Reads until `n` bytes more than `have` are there, or the peer is gone; false when gone.
 bool read_more(int s, std::string& have, std::size_t want) {
@@ -96,12 +92,8 @@ case_result against_raw_client(const test_case& c,
                                const std::function<void(int)>& after_request = {}) {
   listener l;
   std::thread client([&] {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(l.port());
-    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const int s = test::connect_loopback(l.port());
+    if (s >= 0) {
       (void)!::write(s, request.data(), request.size());
       if (after_request) after_request(s);
       std::string in;
@@ -114,7 +106,7 @@ case_result against_raw_client(const test_case& c,
       }
       if (end != std::string::npos) then(s, in.substr(end + 4));
     }
-    ::close(s);
+    if (s >= 0) ::close(s);
   });
   std::string error;
   auto conn = connection::adopt(l.accept_one(), error);

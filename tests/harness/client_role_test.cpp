@@ -26,6 +26,7 @@ using test::builtin;
 using test::child;
 using test::listener;
 using test::quick;
+using test::valid_request;
 
 using kind = observation::kind;
 
@@ -72,12 +73,8 @@ case_result against_raw_client(const test_case& c, const std::string& request,
                                const std::string& frames) {
   listener l;
   std::thread client([&] {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(l.port());
-    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const int s = test::connect_loopback(l.port());
+    if (s >= 0) {
       (void)!::write(s, request.data(), request.size());
       std::array<char, 4096> buf;
       // After the response head, the frames; then read until wsspec closes.
@@ -86,7 +83,7 @@ case_result against_raw_client(const test_case& c, const std::string& request,
       while (::read(s, buf.data(), buf.size()) > 0) {
       }
     }
-    ::close(s);
+    if (s >= 0) ::close(s);
   });
   std::string error;
   auto conn = connection::adopt(l.accept_one(), error);
@@ -105,11 +102,6 @@ std::string masked_text(const std::string& payload) {
   append_frame(wire, f, payload, keys);
   return wire;
 }
-
-const std::string valid_request =
-    "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-    "Sec-WebSocket-Version: 13\r\n\r\n";
 
 // RFC 6455 5.1: a client masks every frame; an unmasked echo is a broken rule, not an echo.
 TEST(CaseForClient, AnUnmaskedFrameFromTheClientFailsTheCase) {

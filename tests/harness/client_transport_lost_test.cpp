@@ -93,16 +93,9 @@ scripted_run against_scripted_client(after_fin what, const run_options& options 
   std::atomic<bool> case_over{false};
   bool saw_fin = false;
   std::thread client([&] {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(l.port());
-    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-      send_all(s,
-               "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-               "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    const int s = test::connect_loopback(l.port());
+    if (s >= 0) {
+      send_all(s, test::valid_request);
       std::string in;
       read_until(s, in, [](const std::string& x) { return x.find("\r\n\r\n") != x.npos; });
       in.erase(0, in.find("\r\n\r\n") + 4);
@@ -127,7 +120,7 @@ scripted_run against_scripted_client(after_fin what, const run_options& options 
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
     }
-    ::close(s);
+    if (s >= 0) ::close(s);
   });
   std::string error;
   auto conn = connection::adopt(l.accept_one(), error);

@@ -58,6 +58,25 @@ class listener {
   std::uint16_t port_ = 0;
 };
 
+// A TCP socket connected to 127.0.0.1:port, or -1 (the caller closes it): the hand-written
+// clients' way in.
+inline int connect_loopback(std::uint16_t port) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (s >= 0 && ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return s;
+  if (s >= 0) ::close(s);
+  return -1;
+}
+
+// A valid opening request of a client (the key is RFC 6455 1.3's sample nonce).
+inline const std::string valid_request =
+    "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "Sec-WebSocket-Version: 13\r\n\r\n";
+
 // A child process, stopped by its PID (SIGTERM, then reaped) when the object goes.
 class child {
  public:

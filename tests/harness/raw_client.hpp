@@ -22,10 +22,7 @@ namespace wsspec::test {
 
 // A valid opening request with these extra header lines ("Name: value\r\n" each).
 inline std::string request_with(const std::string& extra_lines) {
-  return "GET /runCase?case=1&agent=raw HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-         "Sec-WebSocket-Version: 13\r\n" +
-         extra_lines + "\r\n";
+  return valid_request.substr(0, valid_request.size() - 2) + extra_lines + "\r\n";
 }
 
 inline std::string request_offering(const std::string& extensions) {
@@ -80,12 +77,8 @@ inline case_result against_raw_client(const test_case& c, const std::string& req
                                       const run_options& options = quick()) {
   listener l;
   std::thread client([&] {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(l.port());
-    if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const int s = test::connect_loopback(l.port());
+    if (s >= 0) {
       (void)!::write(s, request.data(), request.size());
       std::string in;
       std::array<char, 4096> buf;
@@ -104,7 +97,7 @@ inline case_result against_raw_client(const test_case& c, const std::string& req
         }
       }
     }
-    ::close(s);
+    if (s >= 0) ::close(s);
   });
   std::string error;
   auto conn = connection::adopt(l.accept_one(), error);
