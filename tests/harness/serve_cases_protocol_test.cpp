@@ -462,6 +462,24 @@ TEST(ServeCasesProgram, ClientCmdRunsEachCaseWithTheRealClient) {
   fs::remove_all(out);
 }
 
+// --jobs bounds the clients *starting* at once: a client whose case is under way hands its slot
+// to the next. With --jobs 1, client/idle-no-close (started first: it waits 2 s on the clock)
+// is still running when 1.1.1's client starts, so 1.1.1 finishes first; one client at a time
+// would finish them in the order they started.
+TEST(ServeCasesProgram, AClientWhoseCaseIsUnderWayHandsItsStartSlotOn) {
+  const fs::path out = fresh_dir("sc-slots");
+  serve_cases_process p({"--cases", "1.1.1,client/idle-no-close", "--out", out.string(), "--jobs",
+                         "1", "--client-cmd", "/usr/bin/python3 " + echo_client + " {url}"});
+  EXPECT_EQ(p.wait(60s), 0) << p.output() << p.errors();
+  const std::string o = p.output();
+  const std::size_t echo = o.find("framing/text-length-0");
+  const std::size_t idle = o.find("client/idle-no-close");
+  ASSERT_NE(echo, std::string::npos) << o;
+  ASSERT_NE(idle, std::string::npos) << o;
+  EXPECT_LT(echo, idle) << o;
+  fs::remove_all(out);
+}
+
 // A client that never connects, or exits first, is a broken setup: the case is `error`.
 TEST(ServeCasesProgram, AClientThatNeverConnectsIsAnError) {
   const fs::path out = fresh_dir("sc-noconnect");
