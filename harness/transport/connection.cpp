@@ -383,12 +383,9 @@ struct connection::impl {
     }
   }
 
-  bool start_tls(const ws_url& url, const tls_options& tls, clock::time_point deadline,
-                 std::string& error) {
-    verify = tls.verify;
-    ctx = client_context(tls, error);
-    if (!ctx) return false;
-    ssl.reset(SSL_new(ctx.get()));
+  // A TLS session of `c` over two memory BIOs (which it then owns); both sides start here.
+  bool new_session(SSL_CTX* c, std::string& error) {
+    ssl.reset(SSL_new(c));
     rbio = BIO_new(BIO_s_mem());
     wbio = BIO_new(BIO_s_mem());
     if (!ssl || !rbio || !wbio) {
@@ -398,7 +395,16 @@ struct connection::impl {
       error = "TLS setup failed: " + openssl_reason();
       return false;
     }
-    SSL_set_bio(ssl.get(), rbio, wbio);  // ssl owns them now
+    SSL_set_bio(ssl.get(), rbio, wbio);
+    return true;
+  }
+
+  bool start_tls(const ws_url& url, const tls_options& tls, clock::time_point deadline,
+                 std::string& error) {
+    verify = tls.verify;
+    ctx = client_context(tls, error);
+    if (!ctx) return false;
+    if (!new_session(ctx.get(), error)) return false;
 
     const std::string& name = tls.server_name.empty() ? url.host : tls.server_name;
     asio::error_code ec;
@@ -422,17 +428,7 @@ struct connection::impl {
 
   // The server side: `ctx` is the serve-cases context (tls_server.hpp), not owned.
   bool accept_tls(SSL_CTX* server_ctx, clock::time_point deadline, std::string& error) {
-    ssl.reset(SSL_new(server_ctx));
-    rbio = BIO_new(BIO_s_mem());
-    wbio = BIO_new(BIO_s_mem());
-    if (!ssl || !rbio || !wbio) {
-      BIO_free(rbio);
-      BIO_free(wbio);
-      rbio = wbio = nullptr;
-      error = "TLS setup failed: " + openssl_reason();
-      return false;
-    }
-    SSL_set_bio(ssl.get(), rbio, wbio);
+    if (!new_session(server_ctx, error)) return false;
     SSL_set_accept_state(ssl.get());
     in.resize(tls_piece + 512);
     return handshake(deadline, error);
@@ -610,10 +606,8 @@ std::unique_ptr<connection> connection::adopt(int native_socket, std::string& er
   }
 }
 
-std::unique_ptr<connection> connection::accept_tls(int native_socket,
-                                                   const tls_server_context& tls,
-                                                   clock::time_point deadline,
-                                                   std::string& error) {
+std::unique_ptr<connection> connection::accept_tls(int native_socket, const tls_server_context& tls,
+                                                   clock::time_point deadline, std::string& error) {
   std::unique_ptr<connection> c = adopt(native_socket, error);
   if (!c) return nullptr;
   try {

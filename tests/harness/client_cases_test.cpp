@@ -19,6 +19,7 @@
 
 #include "cases/case_loader.hpp"
 #include "client_under_test.hpp"
+#include "raw_client.hpp"
 #include "run/interpreter.hpp"
 #include "run/opening_response.hpp"
 #include "run/payload.hpp"
@@ -29,29 +30,16 @@
 namespace wsspec {
 namespace {
 
+using test::against_ws_client;
 using test::all_cases;
 using test::builtin;
 using test::child;
 using test::listener;
+using test::masked_frame;
 using test::quick;
 using test::valid_request;
 
 using kind = observation::kind;
-
-// Runs `c` against the npm `ws` echo client; with `deflate` it offers permessage-deflate.
-case_result against_ws_client(const test_case& c, bool deflate = false) {
-  listener l;
-  std::vector<std::string> argv{
-      "node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js"};
-  if (deflate) argv.push_back("--deflate");
-  argv.push_back(l.url("/runCase?case=1&agent=ws"));
-  child node(argv);
-  EXPECT_TRUE(node.started());
-  std::string error;
-  auto conn = connection::adopt(l.accept_one(), error);
-  EXPECT_TRUE(conn) << error;
-  return run_case_for_client(c, quick(), std::move(conn), "");
-}
 
 // Reads until `n` bytes more than `have` are there, or the peer is gone; false when gone.
 bool read_more(int s, std::string& have, std::size_t want) {
@@ -526,25 +514,6 @@ bool read_frame(int s, std::string& in, std::size_t& at, std::uint8_t& b0, std::
   payload = in.substr(at + head, len);
   at += head + len;
   return true;
-}
-
-// One masked frame of up to 65535 bytes, with a fresh random key.
-std::string masked_frame(std::uint8_t b0, const std::string& payload) {
-  std::string out{static_cast<char>(b0)};
-  if (payload.size() < 126) {
-    out += static_cast<char>(0x80 | payload.size());
-  } else {
-    out += static_cast<char>(0x80 | 126);
-    out += static_cast<char>(payload.size() >> 8);
-    out += static_cast<char>(payload.size() & 0xff);
-  }
-  static std::random_device rd;
-  const std::uint32_t k = rd();
-  const std::array<char, 4> key = {char(k >> 24), char(k >> 16), char(k >> 8), char(k)};
-  out.append(key.data(), 4);
-  for (std::size_t i = 0; i < payload.size(); ++i)
-    out += static_cast<char>(payload[i] ^ key[i % 4]);
-  return out;
 }
 
 // Offers permessage-deflate, then echoes the first message (compressed with RSV1 when

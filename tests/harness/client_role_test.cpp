@@ -22,6 +22,7 @@
 namespace wsspec {
 namespace {
 
+using test::against_ws_client;
 using test::builtin;
 using test::child;
 using test::listener;
@@ -29,23 +30,6 @@ using test::quick;
 using test::valid_request;
 
 using kind = observation::kind;
-
-// Runs `c` against the npm `ws` echo client (tests/targets/ws_echo_client.js), offering
-// permessage-deflate with `deflate`.
-case_result against_ws_client(const test_case& c, bool deflate = false) {
-  listener l;
-  std::vector<std::string> argv{
-      "node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js"};
-  if (deflate) argv.push_back("--deflate");
-  argv.push_back(l.url("/runCase?case=1&agent=ws"));
-  child node(argv);
-  EXPECT_TRUE(node.started());
-  const int fd = l.accept_one();
-  std::string error;
-  auto conn = connection::adopt(fd, error);
-  EXPECT_TRUE(conn) << error;
-  return run_case_for_client(c, quick(), std::move(conn), "");
-}
 
 bool saw(const case_result& r, kind k) {
   return std::any_of(r.events.begin(), r.events.end(),

@@ -127,4 +127,20 @@ inline run_options quick() {
   return o;
 }
 
+// Runs `c` against the npm `ws` echo client (tests/targets/ws_echo_client.js); with `deflate`
+// it offers permessage-deflate.
+inline case_result against_ws_client(const test_case& c, bool deflate = false) {
+  listener l;
+  std::vector<std::string> argv{
+      "node", std::string(WSSPEC_SOURCE_DIR) + "/tests/targets/ws_echo_client.js"};
+  if (deflate) argv.push_back("--deflate");
+  argv.push_back(l.url("/runCase?case=1&agent=ws"));
+  child node(argv);
+  EXPECT_TRUE(node.started());
+  std::string error;
+  auto conn = connection::adopt(l.accept_one(), error);
+  EXPECT_TRUE(conn) << error;
+  return run_case_for_client(c, quick(), std::move(conn), "");
+}
+
 }  // namespace wsspec::test

@@ -29,9 +29,9 @@ inline std::string request_offering(const std::string& extensions) {
   return request_with("Sec-WebSocket-Extensions: " + extensions + "\r\n");
 }
 
-// A masked frame: `b0` is FIN, RSV and opcode.
+// One masked frame of up to 65535 bytes (`b0`: FIN, RSV and opcode), with a fresh random key.
 inline std::string masked_frame(std::uint8_t b0, const std::string& payload) {
-  static std::mt19937 keys(7);
+  static std::random_device keys;
   std::string out(1, static_cast<char>(b0));
   if (payload.size() < 126) {
     out += static_cast<char>(0x80 | payload.size());

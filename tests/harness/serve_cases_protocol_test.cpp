@@ -25,6 +25,7 @@
 #include "serve_cases/agent_name.hpp"
 #include "serve_cases/client_process.hpp"
 #include "serve_cases/endpoint.hpp"
+#include "serve_cases_process.hpp"
 #include "transport/connection.hpp"
 #include "transport/url.hpp"
 #include "wsspec/codec/frame_decoder.hpp"
@@ -43,6 +44,7 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using wsspec::test::serve_cases_process;
 namespace sc = wsspec::serve_cases;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
@@ -141,84 +143,6 @@ TEST(ServeCasesClientCommand, StopsAClientThatIgnoresSigterm) {
 }
 
 // ---- the real program ---------------------------------------------------------------------------
-
-// `wsspec serve-cases ARGS --port 0`, stdout and stderr into files; stopped (SIGTERM) and reaped
-// by the destructor if still running.
-class serve_cases_process {
- public:
-  explicit serve_cases_process(std::vector<std::string> args) {
-    static int serial = 0;
-    log_ = fs::temp_directory_path() /
-           ("wsspec-serve-cases-" + std::to_string(getpid()) + "-" + std::to_string(serial++));
-    std::vector<std::string> argv = {WSSPEC_BINARY, "serve-cases", "--port", "0"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (auto& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (log_.string() + ".out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (log_.string() + ".err").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~serve_cases_process() {
-    stop(SIGTERM);
-    fs::remove(log_.string() + ".out");
-    fs::remove(log_.string() + ".err");
-  }
-
-  // The URL of the first stdout line, once it is there (at most 10 s).
-  std::string url() {
-    const std::string prefix = "wsspec serve-cases: listening on ";
-    for (const auto until = steady::now() + 10s; steady::now() < until;
-         std::this_thread::sleep_for(10ms)) {
-      const std::string out = output();
-      const std::size_t nl = out.find('\n');
-      if (nl == std::string::npos) continue;
-      const std::string first = out.substr(0, nl);
-      return first.rfind(prefix, 0) == 0 ? first.substr(prefix.size()) : "bad first line: " + first;
-    }
-    return "no first line";
-  }
-  std::string output() const { return read(".out"); }
-  std::string errors() const { return read(".err"); }
-
-  // Waits for exit (at most `limit`); -1 when it did not exit (it is then killed).
-  int wait(std::chrono::seconds limit) {
-    if (pid_ < 0) return exit_;
-    int status = 0;
-    for (const auto until = steady::now() + limit; waitpid(pid_, &status, WNOHANG) == 0;
-         std::this_thread::sleep_for(10ms)) {
-      if (steady::now() > until) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return exit_ = -1;
-      }
-    }
-    pid_ = -1;
-    return exit_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  int stop(int signal) {
-    if (pid_ > 0) kill(pid_, signal);
-    return wait(15s);
-  }
-
- private:
-  std::string read(const char* ext) const {
-    std::ifstream f(log_.string() + ext);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-  }
-  fs::path log_;
-  pid_t pid_ = -1;
-  int exit_ = -1;
-};
 
 // What a short exchange gave: the HTTP status, the text messages and the close code.
 struct exchange {

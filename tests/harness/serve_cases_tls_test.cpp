@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "serve_cases_process.hpp"
 #include "transport/connection.hpp"
 #include "transport/url.hpp"
 #include "wsspec/codec/handshake.hpp"
@@ -58,83 +59,7 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-// `wsspec serve-cases --port 0 ARGS` with `extra_env` added to this process's environment,
-// stdout and stderr into files; stopped (SIGTERM) and reaped by the destructor if running.
-class serve_cases {
- public:
-  serve_cases(const fs::path& log, std::vector<std::string> args,
-              std::vector<std::string> extra_env = {})
-      : log_(log) {
-    std::vector<std::string> argv = {WSSPEC_BINARY, "serve-cases", "--port", "0"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw, env;
-    for (auto& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    // An added variable replaces one of the same name (getenv would find the first).
-    for (char** e = environ; *e; ++e) {
-      const std::string_view var(*e);
-      const bool replaced = std::any_of(extra_env.begin(), extra_env.end(), [&](const auto& x) {
-        return var.substr(0, var.find('=') + 1) == x.substr(0, x.find('=') + 1);
-      });
-      if (!replaced) env.push_back(*e);
-    }
-    for (auto& e : extra_env) env.push_back(e.data());
-    env.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (log_.string() + ".out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (log_.string() + ".err").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (posix_spawn(&pid_, raw[0], &actions, nullptr, raw.data(), env.data()) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~serve_cases() {
-    if (pid_ > 0) kill(pid_, SIGTERM);
-    wait(15s);
-  }
-  serve_cases(const serve_cases&) = delete;
-  serve_cases& operator=(const serve_cases&) = delete;
-
-  // The URL of the first stdout line, once it is there (at most 10 s).
-  std::string url() const {
-    const std::string prefix = "wsspec serve-cases: listening on ";
-    for (const auto until = steady::now() + 10s; steady::now() < until;
-         std::this_thread::sleep_for(10ms)) {
-      const std::string out = output();
-      const std::size_t nl = out.find('\n');
-      if (nl == std::string::npos) continue;
-      const std::string first = out.substr(0, nl);
-      return first.rfind(prefix, 0) == 0 ? first.substr(prefix.size()) : "bad first line: " + first;
-    }
-    return "no first line";
-  }
-  std::string output() const { return read_file(log_.string() + ".out"); }
-  std::string errors() const { return read_file(log_.string() + ".err"); }
-
-  // The exit code, waiting at most `limit`; -1 when it did not exit (it is then killed).
-  int wait(std::chrono::seconds limit) {
-    if (pid_ < 0) return exit_;
-    int status = 0;
-    for (const auto until = steady::now() + limit; waitpid(pid_, &status, WNOHANG) == 0;
-         std::this_thread::sleep_for(10ms)) {
-      if (steady::now() > until) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return exit_ = -1;
-      }
-    }
-    pid_ = -1;
-    return exit_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
- private:
-  fs::path log_;
-  pid_t pid_ = -1;
-  int exit_ = -1;
-};
+using serve_cases = wsspec::test::serve_cases_process;
 
 json verdicts(const fs::path& results) {
   json out = json::object();
@@ -182,8 +107,7 @@ int visit(const std::string& base, const std::string& path, const wsspec::tls_op
 
 TEST(ServeCasesTls, TheWsClientPassesOverTls) {
   const fs::path out = fresh_dir("ws");
-  serve_cases s(out.string() + "-log",
-                {"--tls", "--out", out.string(), "--cases", "client/tls-sni,1.1.1,7.1.1",
+  serve_cases s({"--tls", "--out", out.string(), "--cases", "client/tls-sni,1.1.1,7.1.1",
                  "--client-cmd", "node " + targets + "ws_echo_client.js {url}", "--agent", "ws"},
                 {"NODE_EXTRA_CA_CERTS=" + (out / "tls-cert.pem").string()});
   EXPECT_EQ(s.url().rfind("wss://localhost:", 0), 0u) << s.url();
@@ -205,7 +129,6 @@ TEST(ServeCasesTls, PythonWebsocketsPassesOverTls) {
   const fs::path out = fresh_dir("python");
   // Python's default context loads OpenSSL's default paths, which SSL_CERT_FILE replaces.
   serve_cases s(
-      out.string() + "-log",
       {"--tls", "--out", out.string(), "--cases", "client/tls-sni,1.1.1,7.1.1", "--client-cmd",
        "/usr/bin/python3 " + targets + "serve_cases_echo_client.py {url}", "--agent", "python"},
       {"SSL_CERT_FILE=" + (out / "tls-cert.pem").string()});
@@ -220,8 +143,8 @@ TEST(ServeCasesTls, PythonWebsocketsPassesOverTls) {
 
 TEST(ServeCasesTls, AClientWithoutSniOrWithAnotherNameFails) {
   const fs::path out = fresh_dir("nosni");
-  serve_cases s(out.string() + "-log", {"--tls", "--once", "--timeout", "1", "--out", out.string(),
-                                        "--cases", "client/tls-sni"});
+  serve_cases s(
+      {"--tls", "--once", "--timeout", "1", "--out", out.string(), "--cases", "client/tls-sni"});
   const std::string base = s.url();
   ASSERT_EQ(base.rfind("wss://localhost:", 0), 0u) << base;
   wsspec::tls_options none, other, right;
@@ -260,8 +183,7 @@ TEST(ServeCasesTls, AClientWithoutSniOrWithAnotherNameFails) {
 
 TEST(ServeCasesTls, WithoutTlsTheCaseIsUnimplemented) {
   const fs::path out = fresh_dir("plain");
-  serve_cases s(out.string() + "-log",
-                {"--out", out.string(), "--cases", "client/tls-sni", "--client-cmd",
+  serve_cases s({"--out", out.string(), "--cases", "client/tls-sni", "--client-cmd",
                  "node " + targets + "ws_echo_client.js {url}", "--agent", "ws"});
   EXPECT_EQ(s.url().rfind("ws://127.0.0.1:", 0), 0u) << s.url();
   EXPECT_EQ(s.wait(60s), 0) << s.output() << s.errors();
@@ -287,7 +209,7 @@ TEST(ServeCasesTls, BadCertificateOptionsExit2BeforeListening) {
   for (const auto& [args, message] : bad) {
     std::vector<std::string> a = args;
     a.insert(a.end(), {"--out", (dir / "out").string()});
-    serve_cases s(dir / "log", a);
+    serve_cases s(a);
     EXPECT_EQ(s.wait(30s), 2) << message;
     EXPECT_EQ(s.output().find("listening"), std::string::npos) << s.output();
     EXPECT_NE(s.errors().find(message), std::string::npos) << s.errors();
