@@ -2,7 +2,7 @@
 """Runs wsspec against one attack of hostile_server.py and checks that the run ends, bounded,
 with a complete report (DESIGN.md, "Robustness of wsspec itself"). A ctest test per attack:
 
-  hostile_checks.py WSSPEC ATTACK OUT_DIR
+  hostile_checks.py WSSPEC ATTACK OUT_DIR [--sanitized]
 
 Starts tests/targets/hostile_server.py --attack ATTACK --port 0, runs
 
@@ -23,6 +23,10 @@ with os.wait4 for the kernel's figure of its peak RSS, and checks, one line each
             unrun as if it had died (wsspec runs with --jobs 1, the selection in order);
   memory    peak RSS <= 64 MiB + the largest message wsspec accepts (results.json
             limits.message_bytes, 64 MiB by default: 128 MiB); the figure is printed;
+            with --sanitized (an ASan build) only printed: ASan's shadow memory and the
+            quarantine of freed blocks are in the RSS (loading the case catalogue alone
+            leaves 128 MiB resident under ASan, 16 MiB in the optimised build, which checks
+            the bound);
   bomb      (deflate-bomb, deflate-bomb-fragments) the compression case that received the
             bomb is `error` with a reason naming --max-message: a target beyond wsspec's
             limit is not judged (README, "Limits"), never `fail`;
@@ -274,8 +278,10 @@ def markup_check(attack, out_dir):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[2] not in ATTACKS:
-        print("usage: hostile_checks.py WSSPEC {" + ",".join(ATTACKS) + "} OUT_DIR",
+    sanitized = sys.argv[4:] == ["--sanitized"]
+    if len(sys.argv) not in (4, 5) or sys.argv[2] not in ATTACKS \
+            or (len(sys.argv) == 5 and not sanitized):
+        print("usage: hostile_checks.py WSSPEC {" + ",".join(ATTACKS) + "} OUT_DIR [--sanitized]",
               file=sys.stderr)
         return 2
     wsspec, attack, out_dir = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -310,8 +316,12 @@ def main():
             and isinstance(results["limits"].get("message_bytes"), int):
         message_bytes = results["limits"]["message_bytes"]
     rss_bound = BASE_RSS + message_bytes
-    check(rss <= rss_bound, "memory: peak RSS within 64 MiB + the largest message",
-          "%.1f MiB (bound %.0f MiB)" % (rss / MIB, rss_bound / MIB))
+    if sanitized:
+        print("skip memory: peak RSS %.1f MiB, not held to %.0f MiB in a sanitizer build" % (
+            rss / MIB, rss_bound / MIB), flush=True)
+    else:
+        check(rss <= rss_bound, "memory: peak RSS within 64 MiB + the largest message",
+              "%.1f MiB (bound %.0f MiB)" % (rss / MIB, rss_bound / MIB))
     if os.path.isfile(os.path.join(out_dir, "index.html")):
         markup_check(attack, out_dir)
     print("hostile_checks: %s: %s; wsspec took %.1f s, peak RSS %.1f MiB" % (

@@ -3,12 +3,11 @@
 # (a ctest test, one per signal):
 #   interrupt_check.sh WSSPEC INT|TERM OUT_DIR
 # starts tests/targets/broken_server.py --defect none, runs the whole suite against it with
-# --jobs 1 (so the run lasts seconds) and --out OUT_DIR, sends the signal after 0.5 s, and
-# checks: wsspec exits 128 + the signal's number within 2 s of it; results.json has
-# "incomplete": true, "stopped" naming the signal, and every case either judged or error with
-# "not_run": true (at least one of those);
-# junit.xml has the incomplete property; index.html says Incomplete. The server is stopped
-# by its PID whatever happens.
+# --jobs 1 (so the run lasts seconds) and --out OUT_DIR, sends the signal 0.5 s after wsspec
+# has installed its handlers, and checks: wsspec exits 128 + the signal's number within 2 s of
+# it; results.json has "incomplete": true, "stopped" naming the signal, and every case either
+# judged or error with "not_run": true (at least one of those); junit.xml has the incomplete
+# property; index.html says Incomplete. The server is stopped by its PID whatever happens.
 set -eu
 
 if [ $# -ne 3 ]; then
@@ -59,6 +58,22 @@ done
 # One case at a time, so the run is still going when the signal comes on a fast machine.
 "$wsspec" run "$url" --jobs 1 --out "$out/report" >"$out/run.log" 2>&1 &
 run=$!
+# A signal is the user's only once wsspec catches it: before that, SIGTERM kills it without a
+# report and SIGINT is ignored (sh starts background commands so). A loaded machine or an
+# ASan build can take longer than any fixed wait to get there (it loads the catalogue first),
+# so wait for the kernel to show both handlers (SigCgt: bit 1 SIGINT, bit 14 SIGTERM).
+caught() {
+  mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$run/status" 2>/dev/null) || return 1
+  mask=${mask#????????}  # the low 32 signals: sh arithmetic is signed 64-bit
+  [ -n "$mask" ] && [ $((0x$mask & 0x4002)) -eq $((0x4002)) ]
+}
+i=0
+until caught; do
+  [ $i -lt 600 ] || fail "wsspec did not install its SIGINT and SIGTERM handlers within 30 s"
+  sleep 0.05
+  i=$((i + 1))
+done
+# Then into the run: the cases are under way when the signal comes.
 sleep 0.5
 kill -s "$sig" "$run" 2>/dev/null || fail "the run had already ended after 0.5 s; nothing to interrupt"
 start=$(date +%s%N)
