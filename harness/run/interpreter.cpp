@@ -408,18 +408,22 @@ class case_runner {
 
   // The transport lost, as the target sees it (RFC 6455 7.2.1): wsspec's FIN with no close
   // frame. Reading goes on, so the next expect sees what the target does about it.
+  // The FIN is in the transcript only once it went out: a peer that reset the connection
+  // first makes shutdown fail, and the judge must not then count its silence from a FIN it
+  // never got.
   void do_send(const end_sending&) {
     if (tcp_gone() || !conn_) return;
-    record(sent(kind::sent_fin));
-    sent_.ended_sending(elapsed_ms());
     const auto r = conn_->shutdown_send(
         std::min(io_.hard_deadline, clock::now() + ms(case_timeout_ms(case_, options_))));
     io_.touch();
-    if (r.status != io_status::ok) {
-      observation o = sent(kind::write_stopped);
-      o.detail = r.message;
-      record(o);
+    if (r.status == io_status::ok) {
+      record(sent(kind::sent_fin));
+      sent_.ended_sending(elapsed_ms());
+      return;
     }
+    observation o = sent(kind::write_stopped);
+    o.detail = r.message;
+    record(o);
   }
 
   void do_send(const send_raw& r) {

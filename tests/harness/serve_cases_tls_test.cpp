@@ -21,18 +21,12 @@
 #include <thread>
 #include <vector>
 
+#include "program_paths.hpp"
 #include "serve_cases_process.hpp"
 #include "transport/connection.hpp"
 #include "transport/url.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
-
-#ifndef WSSPEC_BINARY
-#error "WSSPEC_BINARY must be the path of the wsspec executable (tests/CMakeLists.txt)"
-#endif
-#ifndef WSSPEC_SOURCE_DIR
-#error "WSSPEC_SOURCE_DIR must be the project's source folder (tests/CMakeLists.txt)"
-#endif
 
 extern char** environ;
 
@@ -107,17 +101,26 @@ int visit(const std::string& base, const std::string& path, const wsspec::tls_op
 
 TEST(ServeCasesTls, TheWsClientPassesOverTls) {
   const fs::path out = fresh_dir("ws");
-  serve_cases s({"--tls", "--out", out.string(), "--cases", "client/tls-sni,1.1.1,7.1.1",
-                 "--client-cmd", "node " + targets + "ws_echo_client.js {url}", "--agent", "ws"},
+  // client/transport-lost ends wsspec's sending over TLS: a close_notify, then the FIN.
+  serve_cases s({"--tls", "--out", out.string(), "--cases",
+                 "client/tls-sni,1.1.1,7.1.1,client/transport-lost", "--client-cmd",
+                 "node " + targets + "ws_echo_client.js {url}", "--agent", "ws"},
                 {"NODE_EXTRA_CA_CERTS=" + (out / "tls-cert.pem").string()});
   EXPECT_EQ(s.url().rfind("wss://localhost:", 0), 0u) << s.url();
   EXPECT_EQ(s.wait(120s), 0) << s.output() << s.errors();
   EXPECT_NE(read_file(out / "tls-cert.pem").find("BEGIN CERTIFICATE"), std::string::npos);
   const json v = verdicts(out / "ws" / "results.json");
-  for (const char* id : {"client/tls-sni", "framing/text-length-0", "close/message-then-close"}) {
+  for (const char* id : {"client/tls-sni", "framing/text-length-0", "close/message-then-close",
+                         "client/transport-lost"}) {
     ASSERT_TRUE(v.contains(id)) << id << "\n" << s.output();
     EXPECT_EQ(v[id]["verdict"], "pass") << id << ": " << v[id]["reason"];
   }
+  // wsspec's end of sending (close_notify, then the FIN) is in the transport-lost transcript.
+  const json& lost = v["client/transport-lost"]["events"];
+  EXPECT_NE(
+      std::find_if(lost.begin(), lost.end(), [](const json& e) { return e["what"] == "sent_fin"; }),
+      lost.end())
+      << lost;
   // The typed transcript has the ClientHello's server name.
   const json first = v["client/tls-sni"]["events"][0];
   EXPECT_EQ(first["what"], "tls_hello") << first;
