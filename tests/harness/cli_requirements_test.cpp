@@ -22,9 +22,7 @@
 #include <thread>
 #include <vector>
 
-#ifndef WSSPEC_BINARY
-#error "WSSPEC_BINARY must be the path of the wsspec executable (tests/CMakeLists.txt)"
-#endif
+#include "program_paths.hpp"
 
 extern char** environ;
 

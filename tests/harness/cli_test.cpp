@@ -32,12 +32,7 @@
 #include <thread>
 #include <vector>
 
-#ifndef WSSPEC_BINARY
-#error "WSSPEC_BINARY must be the path of the wsspec executable (tests/CMakeLists.txt)"
-#endif
-#ifndef WSSPEC_SOURCE_DIR
-#error "WSSPEC_SOURCE_DIR must be the project's source folder (tests/CMakeLists.txt)"
-#endif
+#include "program_paths.hpp"
 
 extern char** environ;
 

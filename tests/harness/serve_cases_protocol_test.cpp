@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cases/case_loader.hpp"
+#include "program_paths.hpp"
 #include "run/interpreter.hpp"
 #include "run/selection.hpp"
 #include "serve_cases/agent_name.hpp"
@@ -31,13 +32,6 @@
 #include "wsspec/codec/frame_decoder.hpp"
 #include "wsspec/codec/handshake.hpp"
 #include "wsspec/codec/http.hpp"
-
-#ifndef WSSPEC_BINARY
-#error "WSSPEC_BINARY must be the path of the wsspec executable (tests/CMakeLists.txt)"
-#endif
-#ifndef WSSPEC_SOURCE_DIR
-#error "WSSPEC_SOURCE_DIR must be the project's source folder (tests/CMakeLists.txt)"
-#endif
 
 extern char** environ;
 
