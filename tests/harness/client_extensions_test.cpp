@@ -11,7 +11,6 @@
 
 #include "client_under_test.hpp"
 #include "raw_client.hpp"
-#include "run/payload.hpp"
 #include "wsspec/codec/deflater.hpp"
 
 namespace wsspec {
@@ -21,13 +20,12 @@ using test::against_raw_client;
 using test::builtin;
 using test::close_frame;
 using test::masked_frame;
+using test::message_of;
 using test::request_offering;
 
 // The payload of client/extension-offer-declined's message, echoed plain.
 std::string plain_echo() {
-  const auto& c = builtin("client/extension-offer-declined");
-  const auto& m = std::get<send_message>(c.steps.front());
-  return masked_frame(0x81, materialize(m.payload));
+  return masked_frame(0x81, message_of("client/extension-offer-declined", 0));
 }
 
 // RFC 6455 9.1 and 11.4: the offer names registered extensions, with parameters they define.
@@ -90,9 +88,7 @@ TEST(ClientExtensions, EchoingTheServersClose1010IsNotJudgedAsOne) {
 // and removes the 0x00 0x00 0xff 0xff only from the last. Each 16 KiB piece is compressed on
 // its own here (a valid DEFLATE stream once the sync flushes are in place).
 std::string fragmented_compressed_echo(bool strip_every_tail) {
-  const auto& c = builtin("compression/binary-fragmented-echo");
-  const auto& m = std::get<send_message>(c.steps.front());
-  const std::string text = materialize(m.payload);
+  const std::string text = message_of("compression/binary-fragmented-echo", 0);
   const std::span<const std::uint8_t> p(reinterpret_cast<const std::uint8_t*>(text.data()),
                                         text.size());
   std::string out;

@@ -7,7 +7,6 @@
 
 #include "client_under_test.hpp"
 #include "raw_client.hpp"
-#include "run/payload.hpp"
 
 namespace wsspec {
 namespace {
@@ -15,12 +14,12 @@ namespace {
 using test::against_raw_client;
 using test::builtin;
 using test::masked_frame;
+using test::message_of;
 using test::quick;
 using test::request_with;
 
 std::string echo_of_valid_request() {
-  const auto& c = builtin("client/valid-request");
-  return masked_frame(0x81, materialize(std::get<send_message>(c.steps[1]).payload));
+  return masked_frame(0x81, message_of("client/valid-request", 1));
 }
 
 run_options browser() {

@@ -18,6 +18,7 @@
 
 #include "cases/case_loader.hpp"
 #include "run/interpreter.hpp"
+#include "run/payload.hpp"
 
 extern char** environ;
 
@@ -118,6 +119,15 @@ inline test_case builtin(const std::string& id) {
       std::find_if(all.begin(), all.end(), [&](const test_case& c) { return c.id == id; });
   EXPECT_NE(it, all.end()) << id;
   return it == all.end() ? test_case{} : *it;
+}
+
+// The bytes of the message that step `step` of built-in case `id` sends (a send_message step):
+// what a client under test has to echo.
+inline std::string message_of(const std::string& id, std::size_t step) {
+  const test_case c = builtin(id);
+  const auto* m = step < c.steps.size() ? std::get_if<send_message>(&c.steps[step]) : nullptr;
+  EXPECT_NE(m, nullptr) << id << " has no send_message at step " << step;
+  return m ? materialize(m->payload) : std::string();
 }
 
 // Run options for tests: a 1 s closing handshake instead of 2.
