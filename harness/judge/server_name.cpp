@@ -4,16 +4,11 @@
 
 #include <array>
 
+#include "wsspec/codec/http.hpp"
+
 namespace wsspec {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool is_ip_literal(const std::string& host) {
   std::array<unsigned char, 16> buf{};
@@ -40,8 +35,7 @@ constexpr const char* rule =
 }  // namespace
 
 std::string host_of_field(std::string_view field) {
-  while (!field.empty() && (field.front() == ' ' || field.front() == '\t')) field.remove_prefix(1);
-  while (!field.empty() && (field.back() == ' ' || field.back() == '\t')) field.remove_suffix(1);
+  field = codec::trim_ows(field);
   if (!field.empty() && field.front() == '[') {
     const std::size_t close = field.find(']');
     return std::string(field.substr(1, close == std::string_view::npos ? field.npos : close - 1));
@@ -64,7 +58,7 @@ server_name_judgement judge_server_name(bool tls, const std::optional<std::strin
   if (!sni)
     return {verdict::fail, "the client's TLS ClientHello carried no server name (SNI) for " +
                                quoted(host) + "; " + rule};
-  if (lower(without_root_dot(*sni)) != lower(host))
+  if (!codec::iequals(without_root_dot(*sni), host))
     return {verdict::fail, "the client's TLS ClientHello names " + quoted(*sni) +
                                " (SNI), not the host of its URL " + quoted(host) + "; " + rule};
   return {};
